@@ -1,0 +1,64 @@
+"""Consult: a Flask server for a multi-stakeholder steering group and its Secretariat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The capabilities, in navigation order. Each module has ``init_app(app)``.
+CAPABILITIES = (
+    "consult.public",
+    "consult.accounts",
+    "consult.dashboard",
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings from the environment, then ``config`` on top."""
+    from importlib import import_module
+
+    from consult import cli, errors, i18n, navigation, security
+    from consult.config import load_config
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance_path = (config or {}).get("INSTANCE_PATH", app.instance_path)
+    app.config.from_mapping(load_config(instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    if app.config["PROXY_FIX_COUNT"]:
+        count = app.config["PROXY_FIX_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        manage_session=False,
+    )
+
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    navigation.init_app(app)
+    cli.init_app(app)
+    for name in CAPABILITIES:
+        import_module(name).init_app(app)
+    return app

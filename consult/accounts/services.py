@@ -1,0 +1,122 @@
+"""Account rules: passwords, sign-in, invitations and one-time links."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.accounts.models import Constituency, Role, User
+from consult.database import utcnow
+from consult.extensions import db
+from consult.tokens import InvalidToken, make_token, read_token
+
+RESET = "password-reset"
+INVITE = "invitation"
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared and stored lower-cased and trimmed."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this address, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password."""
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Same work whether or not the user exists."""
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _dummy_hash() -> str:
+    cache = current_app.extensions.setdefault("consult_dummy_hash", {})
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in cache:
+        cache[method] = generate_password_hash("not a password", method=method)
+    return cache[method]
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a link stops working once it has been used."""
+    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+
+
+def make_account_token(user: User, purpose: str) -> str:
+    """A signed link token for resetting or first setting ``user``'s password."""
+    return make_token(purpose, {"user": user.id, "fp": _fingerprint(user)})
+
+
+def user_for_token(token: str, purpose: str) -> User:
+    """The user a valid, unused, unexpired token belongs to; else :class:`InvalidToken`."""
+    max_age = current_app.config[
+        "RESET_TOKEN_MAX_AGE" if purpose == RESET else "INVITE_TOKEN_MAX_AGE"
+    ]
+    payload = read_token(purpose, token, max_age=max_age)
+    user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
+    if user is None or not user.active:
+        raise InvalidToken("This link is not valid.")
+    if payload.get("fp") != _fingerprint(user):
+        raise InvalidToken("This link has already been used.")
+    return user
+
+
+@dataclass
+class Invitation:
+    """What the Secretariat enters to invite a member."""
+
+    email: str
+    display_name: str
+    organisation: str
+    constituency: Constituency | None
+    country: str | None
+    timezone: str
+    role: Role = Role.MEMBER
+
+
+class DuplicateEmail(ValueError):
+    """Another account already uses this address."""
+
+
+def invite_member(invitation: Invitation) -> User:
+    """Create an account without a password; the member sets one through the e-mailed link."""
+    if find_user_by_email(invitation.email):
+        raise DuplicateEmail(invitation.email)
+    user = User(
+        email=normalise_email(invitation.email),
+        display_name=invitation.display_name.strip(),
+        organisation=invitation.organisation.strip(),
+        constituency=invitation.constituency,
+        country=invitation.country or None,
+        timezone=invitation.timezone,
+        role=invitation.role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def count_secretariat() -> int:
+    """How many active Secretariat accounts exist."""
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.SECRETARIAT, User.active)
+    )

@@ -1,0 +1,15 @@
+"""The public site: home, key elements, VIA profiles, studies, documents, members."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("public", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and its navigation entries."""
+    from consult.navigation import NavItem, add_nav_item
+    from consult.public import views  # noqa: F401  (registers the routes)
+
+    app.register_blueprint(bp)
+    add_nav_item(app, NavItem("public.home", _l("Home"), "public", order=0))

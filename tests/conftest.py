@@ -1,0 +1,350 @@
+"""Shared fixtures: one schema per test session, each test inside a rolled-back transaction.
+
+The database is SQLite (a temporary file) unless ``DATABASE_URL`` names a
+PostgreSQL database whose name contains ``test``; CI runs the suite on both.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from consult import create_app
+from consult.accounts.constituencies import ensure_standard_constituencies
+from consult.accounts.models import Role, User
+from consult.accounts.services import set_password
+from consult.config import normalise_database_url
+from consult.extensions import db, limiter
+from tests.live import ROOT
+from tests.services import free_port
+
+TEST_PASSWORD = "correct horse battery"
+
+
+# --- database -------------------------------------------------------------------------
+
+
+def _test_database_url(tmp_root: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    url = normalise_database_url(url)
+    name = make_url(url).database or ""
+    if "test" not in name:
+        raise pytest.UsageError(
+            f"Refusing to run tests on database {name!r}: its name must contain 'test', "
+            "because the suite drops and rebuilds the schema."
+        )
+    return url
+
+
+def _drop_everything(url: str) -> None:
+    """Empty the test database, so that the migrations build it from nothing."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the session's test database."""
+    return _test_database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private instance folder (secret key, outbox, uploads) for the session."""
+    return tmp_path_factory.mktemp("instance")
+
+
+# --- mail -------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """Collects what a real SMTP server on loopback received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse: set[str] = set()
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+    def clear(self) -> None:
+        """Forget what arrived so far."""
+        with self._lock:
+            self.messages.clear()
+            self.envelopes.clear()
+            self.refuse.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Messages addressed to ``address``."""
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def last(self, address: str | None = None) -> EmailMessage:
+        """The newest message (to ``address``, if given)."""
+        found = self.to(address) if address else self.messages
+        assert found, f"no message arrived{' for ' + address if address else ''}"
+        return found[-1]
+
+
+def body_text(message: EmailMessage) -> str:
+    """The plain-text part of a message."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None, "the message has no text/plain part"
+    return part.get_content()
+
+
+def body_html(message: EmailMessage) -> str:
+    """The HTML part of a message."""
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None, "the message has no text/html part"
+    return part.get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    """Every http(s) link in the text part."""
+    return re.findall(r"https?://\S+", body_text(message))
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
+    """A real aiosmtpd server on a free loopback port for the whole session."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
+    """The SMTP server's mailbox, emptied for this test."""
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+# --- application -----------------------------------------------------------------------
+
+
+def build_test_config(database_url: str, instance_path: Path, smtp_port: int) -> dict[str, Any]:
+    """Settings of the application under test."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_DEFAULT_SENDER": "Consult <consult@example.org>",
+        "MAIL_OUTBOX_DIR": str(instance_path / "outbox"),
+        "UPLOAD_DIR": str(instance_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": "consult.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def _app(database_url: str, instance_path: Path, smtp_server: tuple[Controller, Mailbox]) -> Flask:
+    """The session's application, with the schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    _drop_everything(database_url)
+    application = create_app(build_test_config(database_url, instance_path, smtp_server[0].port))
+    with application.app_context():
+        upgrade()
+        ensure_standard_constituencies()
+        db.session.commit()
+        db.session.remove()
+    return application
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The application, inside a transaction rolled back after the test.
+
+    Code under test may commit: with ``join_transaction_mode="create_savepoint"``
+    its commits release savepoints of the outer transaction, which is then
+    rolled back, so each test starts from the same data.
+    """
+    with _app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        limiter.reset()
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the application."""
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[FlaskClient, str], str]:
+    """Turn CSRF protection on for this test; return a function that reads a page's token."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    def token_from(client: FlaskClient, path: str) -> str:
+        html = client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    return token_from
+
+
+# --- builders ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_member(app: Flask) -> Callable[..., User]:
+    """Build a member (or, with ``role=Role.SECRETARIAT``, an officer) with a password."""
+    counter = iter(range(1, 1_000_000))
+    constituencies = ensure_standard_constituencies()
+
+    def make(
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        constituency: str = "ngos",
+        timezone: str = "Africa/Nairobi",
+        country: str | None = "KE",
+        role: Role = Role.MEMBER,
+        active: bool = True,
+        password: str | None = TEST_PASSWORD,
+        **fields: Any,
+    ) -> User:
+        number = next(counter)
+        user = User(
+            email=(email or f"member{number}@example.org").lower(),
+            display_name=name or f"Member {number}",
+            organisation=fields.pop("organisation", "Test organisation"),
+            constituency=constituencies[constituency],
+            country=country,
+            timezone=timezone,
+            role=role,
+            active=active,
+            **fields,
+        )
+        if password:
+            set_password(user, password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_secretariat(make_member: Callable[..., User]) -> Callable[..., User]:
+    """Build a Secretariat officer."""
+
+    def make(email: str | None = None, **fields: Any) -> User:
+        fields.setdefault("constituency", "desa-dsd")
+        fields.setdefault("timezone", "America/New_York")
+        fields.setdefault("country", "US")
+        return make_member(email, role=Role.SECRETARIAT, **fields)
+
+    return make
+
+
+def sign_in(client: FlaskClient, user: User) -> FlaskClient:
+    """Sign ``user`` in on ``client`` (through the session, as Flask-Login reads it)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def member_client(client: FlaskClient, make_member: Callable[..., User]) -> FlaskClient:
+    """A client signed in as a fresh member (``client.user`` is that member)."""
+    user = make_member()
+    sign_in(client, user)
+    client.user = user  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def secretariat_client(client: FlaskClient, make_secretariat: Callable[..., User]) -> FlaskClient:
+    """A client signed in as a Secretariat officer (``client.user`` is the officer)."""
+    user = make_secretariat()
+    sign_in(client, user)
+    client.user = user  # type: ignore[attr-defined]
+    return client
+
+
+# --- live servers -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
+    """A separate database, migrated, for live server processes (they commit for real)."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+    else:
+        base = make_url(database_url)
+        name = f"{base.database}_live"
+        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = base.set(database=name).render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "consult", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return url
