@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings from the environment, then ``config`` on top."""
     from importlib import import_module
 
-    from consult import cli, errors, i18n, navigation, security
+    from consult import cli, errors, i18n, mailin, navigation, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     navigation.init_app(app)
     cli.init_app(app)
+    mailin.init_app(app)
     for name in CAPABILITIES:
         import_module(name).init_app(app)
     return app
