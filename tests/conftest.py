@@ -181,7 +181,9 @@ def build_test_config(database_url: str, instance_path: Path, smtp_port: int) ->
 
 
 @pytest.fixture(scope="session")
-def _app(database_url: str, instance_path: Path, smtp_server: tuple[Controller, Mailbox]) -> Flask:
+def _app(
+    database_url: str, instance_path: Path, smtp_server: tuple[Controller, Mailbox]
+) -> Iterator[Flask]:
     """The session's application, with the schema built by the migrations."""
     from flask_migrate import upgrade
 
@@ -192,7 +194,9 @@ def _app(database_url: str, instance_path: Path, smtp_server: tuple[Controller, 
         ensure_standard_constituencies()
         db.session.commit()
         db.session.remove()
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

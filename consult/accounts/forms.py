@@ -16,6 +16,7 @@ from wtforms.validators import (
 )
 
 from consult.accounts.services import MIN_PASSWORD_LENGTH
+from consult.forms import grouped_choices, select_choices
 from consult.i18n import country_choices, language_choices, timezone_choices, timezone_names
 
 
@@ -71,8 +72,8 @@ class ProfileFields(FlaskForm):
 
     def fill_choices(self, locale: str) -> None:
         """Load the locale-dependent choice lists."""
-        self.country.choices = [("", _l("— Not given —")), *country_choices(locale)]
-        self.timezone.choices = timezone_choices(locale)
+        self.country.choices = select_choices([("", _l("— Not given —")), *country_choices(locale)])
+        self.timezone.choices = grouped_choices(timezone_choices(locale))
 
 
 class ProfileForm(ProfileFields):
@@ -92,7 +93,7 @@ class ProfileForm(ProfileFields):
     def fill_choices(self, locale: str) -> None:
         """Load the locale-dependent choice lists."""
         super().fill_choices(locale)
-        self.language.choices = language_choices(locale)
+        self.language.choices = select_choices(language_choices(locale))
 
 
 class InviteForm(ProfileFields):
@@ -102,7 +103,7 @@ class InviteForm(ProfileFields):
     constituency = SelectField(_l("Constituency"), coerce=int, validators=[InputRequired()])
     role = SelectField(
         _l("Role"),
-        choices=[("member", _l("Member")), ("secretariat", _l("Secretariat"))],
+        choices=select_choices([("member", _l("Member")), ("secretariat", _l("Secretariat"))]),
         validators=[InputRequired()],
     )
 

@@ -22,9 +22,8 @@ from consult.accounts.forms import (
 from consult.accounts.models import Constituency, Role, User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, limiter
+from consult.forms import INVALID, select_choices
 from consult.tokens import InvalidToken
-
-INVALID = 422
 
 
 def _safe_next(target: str | None) -> str:
@@ -160,7 +159,7 @@ def invite():
     """Invite a member: the account is created and a link to set a password is e-mailed."""
     form = InviteForm()
     form.fill_choices(_locale())
-    form.constituency.choices = [(c.id, c.name) for c in _constituencies()]
+    form.constituency.choices = select_choices((c.id, c.name) for c in _constituencies())
     if request.method == "GET":
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
     if form.validate_on_submit():
