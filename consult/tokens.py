@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
 class InvalidToken(Exception):
     """The token was tampered with, made for another purpose, or has expired."""
 
-    def __init__(self, message: str, *, expired: bool = False) -> None:
+    def __init__(self, message: object, *, expired: bool = False) -> None:
         super().__init__(message)
         self.expired = expired
 
@@ -30,6 +31,6 @@ def read_token(purpose: str, token: str, max_age: int | None = None) -> Any:
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise InvalidToken("This link has expired.", expired=True) from error
+        raise InvalidToken(_l("This link has expired."), expired=True) from error
     except BadSignature as error:
-        raise InvalidToken("This link is not valid.") from error
+        raise InvalidToken(_l("This link is not valid.")) from error

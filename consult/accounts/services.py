@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,9 +75,9 @@ def user_for_token(token: str, purpose: str) -> User:
     payload = read_token(purpose, token, max_age=max_age)
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
     if user is None or not user.active:
-        raise InvalidToken("This link is not valid.")
+        raise InvalidToken(_l("This link is not valid."))
     if payload.get("fp") != _fingerprint(user):
-        raise InvalidToken("This link has already been used.")
+        raise InvalidToken(_l("This link has already been used."))
     return user
 
 
