@@ -42,10 +42,8 @@ def handle_http_exception(error: HTTPException):
     code = error.code or 500
     if code < 400:
         return error
-    detail = None
-    if code in (400, 422) and error.description and not error.description.startswith("The browser"):
-        detail = error.description
-    return render_error(code, detail)
+    custom = error.description != type(error).description
+    return render_error(code, error.description if custom and code in (400, 422) else None)
 
 
 def handle_csrf_error(error: CSRFError):

@@ -95,3 +95,23 @@ def test_api_errors_are_json(client):
     response = client.get("/api/nothing")
     assert response.status_code == 404
     assert response.get_json()["error"] == "Page not found"
+
+
+def test_a_views_own_bad_request_message_is_shown(tmp_path: Path):
+    """Does ``abort(400, message)`` show that message, while a bare 400 shows the generic one?"""
+    from flask import abort
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    @app.get("/explained")
+    def explained():
+        abort(400, "Registration for this event is closed.")
+
+    @app.get("/bare")
+    def bare():
+        abort(400)
+
+    client = app.test_client()
+    assert "Registration for this event is closed." in client.get("/explained").get_data(as_text=True)
+    bare_page = client.get("/bare").get_data(as_text=True)
+    assert "The request could not be understood" in bare_page
