@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.dates import get_timezone_location
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
@@ -19,16 +19,17 @@ UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 def select_locale() -> str:
     """The signed-in user's language if the site has it, else the browser's best match."""
     supported = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.language in supported:
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user.is_authenticated and current_user.language in supported:
         return current_user.language
-    return (
-        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return request.accept_languages.best_match(supported) or default
 
 
 def select_timezone() -> str:
     """The signed-in user's zone, else a zone the page set (an event's), else the default."""
-    if current_user and current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return g.get("page_timezone") or current_app.config["DEFAULT_TIMEZONE"]
 

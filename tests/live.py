@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tests.services import free_port, port_open
 
@@ -24,6 +25,7 @@ class LiveServer:
     threads: int = 100
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    _log: IO[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -37,7 +39,7 @@ class LiveServer:
             Path(self.env.get("INSTANCE_PATH") or tempfile.gettempdir())
             / f"gunicorn-{self.port}.log"
         )
-        log = self.log_path.open("wb")
+        log = self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -69,7 +71,7 @@ class LiveServer:
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log_path.read_text()}")
 
     def stop(self) -> None:
-        """Stop the process."""
+        """Stop the process and close its log."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -77,6 +79,9 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def __enter__(self) -> LiveServer:
         return self.start()

@@ -92,3 +92,11 @@ def test_babel_extraction_finds_template_and_code_strings(tmp_path):
     catalogue = output.read_text()
     assert 'msgid "Skip to content"' in catalogue
     assert 'msgid "Choose a time zone from the list."' in catalogue
+
+
+def test_locale_and_zone_outside_a_request(app):
+    """Can cron commands format dates and render e-mails with no request (default locale and zone)?"""
+    from flask_babel import get_locale, get_timezone
+
+    assert str(get_locale()) == "en"
+    assert str(get_timezone()) == "America/New_York"

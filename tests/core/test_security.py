@@ -112,6 +112,8 @@ def test_a_views_own_bad_request_message_is_shown(tmp_path: Path):
         abort(400)
 
     client = app.test_client()
-    assert "Registration for this event is closed." in client.get("/explained").get_data(as_text=True)
+    assert "Registration for this event is closed." in client.get("/explained").get_data(
+        as_text=True
+    )
     bare_page = client.get("/bare").get_data(as_text=True)
     assert "The request could not be understood" in bare_page
