@@ -6,6 +6,7 @@ PostgreSQL database whose name contains ``test``; CI runs the suite on both.
 
 from __future__ import annotations
 
+import contextvars
 import email
 import email.policy
 import os
@@ -20,7 +21,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
@@ -199,6 +200,23 @@ def _app(
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own contexts, as real requests do.
+
+    Flask reuses an application context that is already pushed, and the ``app``
+    fixture keeps one pushed for the test's own queries; without this, ``g`` (and
+    so Flask-Login's cached user) would leak from one request to the next.
+    After each request the test's session forgets what it had loaded, so the test
+    reads what the request saved.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(_app: Flask) -> Iterator[Flask]:
     """The application, inside a transaction rolled back after the test.
@@ -216,6 +234,7 @@ def app(_app: Flask) -> Iterator[Flask]:
             scopefunc=_app_ctx_id,
         )
         limiter.reset()
+        _app.test_client_class = IsolatedClient
         try:
             yield _app
         finally:
