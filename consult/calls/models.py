@@ -149,6 +149,11 @@ class Call(db.Model):
         """When the call ends (UTC)."""
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    @property
+    def published_agenda(self) -> list[AgendaItem]:
+        """The accepted agenda items, in the Secretariat's order."""
+        return [item for item in self.agenda_items if item.status is AgendaStatus.ACCEPTED]
+
     def attendance_of(self, user: User) -> Attendance | None:
         """The invitation of ``user`` to this call, if any."""
         return next((a for a in self.attendances if a.user_id == user.id), None)
