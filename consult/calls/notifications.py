@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult import ical, mail
@@ -115,12 +116,13 @@ def send_invitations(call: Call, *, update: bool = False) -> mail.DeliveryReport
             "page": external_url("calls.call", call_id=call.id),
             "update": update,
         }
-        text, html = mail.render("calls/invite", **context)
-        subject = (
-            _("Changed: %(name)s", name=call.series.name)
-            if update
-            else _("Invitation: %(name)s", name=call.series.name)
-        )
+        with force_locale(user.language or "en"):
+            text, html = mail.render("calls/invite", **context)
+            subject = (
+                _("Changed: %(name)s", name=call.series.name)
+                if update
+                else _("Invitation: %(name)s", name=call.series.name)
+            )
         messages.append(
             mail.Message(
                 to=user.email,
@@ -140,16 +142,18 @@ def send_cancellations(call: Call) -> mail.DeliveryReport:
     ics = ical.cancel(meeting(call))
     messages = []
     for attendance in call.attendances:
-        text, html = mail.render(
-            "calls/cancel",
-            call=call,
-            user=attendance.user,
-            when=local_when(call, attendance.user),
-        )
+        with force_locale(attendance.user.language or "en"):
+            text, html = mail.render(
+                "calls/cancel",
+                call=call,
+                user=attendance.user,
+                when=local_when(call, attendance.user),
+            )
+            subject = _("Cancelled: %(name)s", name=call.series.name)
         messages.append(
             mail.Message(
                 to=attendance.user.email,
-                subject=_("Cancelled: %(name)s", name=call.series.name),
+                subject=subject,
                 text=text,
                 html=html,
                 calendar=mail.CalendarPart(ics, "CANCEL"),
@@ -165,19 +169,21 @@ def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Mess
     messages = []
     items = call.published_agenda
     for attendance in attendances:
-        text, html = mail.render(
-            "calls/agenda",
-            call=call,
-            user=attendance.user,
-            when=local_when(call, attendance.user),
-            items=items,
-            links=rsvp_links(attendance),
-            page=external_url("calls.call", call_id=call.id),
-        )
+        with force_locale(attendance.user.language or "en"):
+            text, html = mail.render(
+                "calls/agenda",
+                call=call,
+                user=attendance.user,
+                when=local_when(call, attendance.user),
+                items=items,
+                links=rsvp_links(attendance),
+                page=external_url("calls.call", call_id=call.id),
+            )
+            subject = _("Agenda: %(name)s", name=call.series.name)
         messages.append(
             mail.Message(
                 to=attendance.user.email,
-                subject=_("Agenda: %(name)s", name=call.series.name),
+                subject=subject,
                 text=text,
                 html=html,
             )

@@ -131,8 +131,10 @@ def plan(series_id: int):
     data = services.plan_input(series)
     result = plan_call(data, limit=5)
     first, last = window(data)
-    default = result.candidates[0].start.astimezone(ZoneInfo(data.organiser_timezone)).date()
-    day = _day_param(first, last, default) if result.candidates else _day_param(first, last, first)
+    default = first
+    if result.candidates:
+        default = result.candidates[0].start.astimezone(ZoneInfo(data.organiser_timezone)).date()
+    day = _day_param(first, last, default)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     return render_template(
         "calls/plan.html",
