@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from consult import ical
@@ -9,6 +12,13 @@ from consult.accounts.models import User
 from consult.calls import notifications, services
 from consult.calls.models import FeedToken
 from consult.extensions import db
+
+FeedSource = Callable[[User], list[ical.Meeting]]
+
+
+def register_feed_source(app: Flask, source: FeedSource) -> None:
+    """Add other meetings (events, for instance) to every user's private feed."""
+    app.extensions.setdefault("consult_feed_sources", []).append(source)
 
 
 def token_for(user: User) -> FeedToken:
@@ -34,4 +44,6 @@ def user_for_token(token: str) -> User | None:
 def feed_ics(user: User) -> bytes:
     """An .ics (no METHOD: a published calendar) of the user's confirmed and held calls."""
     meetings = [notifications.meeting(call) for call in services.calls_for(user)]
-    return ical.build_calendar(meetings, name="Consult: Steering Group calls")
+    for source in current_app.extensions.get("consult_feed_sources", []):
+        meetings.extend(source(user))
+    return ical.build_calendar(meetings, name="Consult")

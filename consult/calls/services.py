@@ -64,8 +64,10 @@ def plan_input(series: CallSeries, now: datetime | None = None) -> PlanInput:
         .order_by(Call.starts_at.desc())
         .limit(6)
     ).all()
-    # With no call yet, the window opens today.
+    # With no call yet, or when the whole window is already past, the window opens today.
     anchor = previous.starts_at if previous else now - timedelta(days=series.cadence_min_days)
+    if anchor + timedelta(days=series.cadence_max_days) < now:
+        anchor = now - timedelta(days=series.cadence_min_days)
     return PlanInput(
         organiser_timezone=series.organiser.timezone,
         members=[

@@ -218,7 +218,7 @@ def answer(call_id: int):
     form = AnswerForm()
     if attendance is None:
         abort(403)
-    if not form.validate_on_submit():
+    if call.status is not CallStatus.CONFIRMED or not form.validate_on_submit():
         flash(_("Choose accept, tentative or decline."), "error")
         return redirect(url_for("calls.call", call_id=call.id))
     services.answer(attendance, notifications.ANSWERS[form.answer.data])

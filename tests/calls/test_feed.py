@@ -90,3 +90,23 @@ def test_calls_are_never_shown_to_visitors(client, make_call):
         assert response.status_code == 302, path
         assert "/sign-in" in response.location
     assert "Calls" not in client.get("/").get_data(as_text=True).split("<main")[0]
+
+
+def test_other_capabilities_can_add_to_the_feed(client, app, make_call, monkeypatch):
+    """Does a registered feed source (events, later) add its meetings to the user's feed?"""
+    from datetime import timedelta
+
+    from consult import ical
+    from consult.calls.feed import register_feed_source
+
+    call = make_call()
+    member = next(a.user for a in call.attendances if not a.user.is_secretariat)
+    monkeypatch.setitem(app.extensions, "consult_feed_sources", [])
+    start = future(30)
+    register_feed_source(
+        app,
+        lambda user: [ical.Meeting("forum@consult", "Forum", start, start + timedelta(hours=2))],
+    )
+    sign_in(client, member)
+    calendar = vobject.readOne(client.get(_feed_url(client)).get_data(as_text=True))
+    assert {e.uid.value for e in calendar.vevent_list} == {call.uid, "forum@consult"}

@@ -106,3 +106,19 @@ def test_series_form_checks_hours(client, make_secretariat, make_member):
     data["good_from"] = 9
     response = client.post("/calls/series/new", data=data)
     assert response.status_code == 302
+
+
+def test_a_window_already_past_opens_today(client, make_series):
+    """When the last call is long past, does the planner propose slots from today on?"""
+    from datetime import UTC, datetime
+
+    from consult.calls import services
+    from consult.calls.models import CallStatus
+
+    series = make_series()
+    old = services.confirm_call(series, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
+    old.status = CallStatus.HELD
+    db.session.commit()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert 'class="candidate"' in html
