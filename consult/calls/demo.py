@@ -109,7 +109,7 @@ def _series(users: dict[str, User]) -> CallSeries:
         series = CallSeries(
             name=SERIES_NAME,
             organiser=users[SECRETARIAT_EMAIL],
-            duration_minutes=90,
+            duration_minutes=60,
             bridge="Dial-in numbers and the access code are sent by the Secretariat.",
         )
         db.session.add(series)
@@ -128,7 +128,7 @@ def _call(series: CallSeries, start: datetime, status: CallStatus) -> Call:
         call = Call(
             series=series,
             starts_at=start,
-            duration_minutes=90,
+            duration_minutes=60,
             status=status,
             attendances=invited,
         )

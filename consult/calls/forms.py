@@ -44,7 +44,7 @@ class SeriesForm(FlaskForm):
     )
     duration_minutes = IntegerField(
         _l("Duration in minutes"),
-        default=90,
+        default=60,
         validators=[InputRequired(), NumberRange(min=15, max=480)],
     )
     acceptable_from = IntegerField(

@@ -80,7 +80,7 @@ class CallSeries(db.Model):
     cadence_min_days: Mapped[int] = mapped_column(default=28)
     #: ... and at the latest.
     cadence_max_days: Mapped[int] = mapped_column(default=35)
-    duration_minutes: Mapped[int] = mapped_column(default=90)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
     #: Local hours every member can take a call (start inclusive, end exclusive).
     acceptable_from: Mapped[int] = mapped_column(default=7)
     acceptable_to: Mapped[int] = mapped_column(default=21)
@@ -119,7 +119,7 @@ class Call(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("call_series.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime]
-    duration_minutes: Mapped[int] = mapped_column(default=90)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
     status: Mapped[CallStatus] = mapped_column(_enum(CallStatus), default=CallStatus.PROPOSED)
     #: The iCalendar UID, fixed for the call's whole life.
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)

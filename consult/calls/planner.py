@@ -26,6 +26,8 @@ GRID_MINUTES = 15
 POINTS = {"good": 3.0, "early": 1.0, "late": 1.0, "night": -4.0}
 #: How bad a slot is for a member (used by the fairness term and its history).
 DISCOMFORT = {"good": 0.0, "early": 1.0, "late": 1.0, "night": 3.0}
+#: A member's burden counts up to this much: rotation, but never five nights to spare one.
+BURDEN_CAP = 3.0
 #: Weight of the most recent past calls in a member's burden, newest first.
 HISTORY_WEIGHTS = (1.0, 0.6, 0.35, 0.2, 0.1, 0.05)
 
@@ -72,7 +74,7 @@ class PlanInput:
     members: Sequence[PlanMember]
     #: The previous call's start (UTC); the window counts from its date.
     last_call: datetime
-    duration_minutes: int = 90
+    duration_minutes: int = 60
     cadence_min_days: int = 28
     cadence_max_days: int = 35
     hours: Hours = Hours()
@@ -165,7 +167,7 @@ def burdens(plan: PlanInput) -> dict[int, float]:
                 _local_minute(start, member.timezone), plan.duration_minutes, plan.hours
             )
             total += weight * DISCOMFORT[period]
-        result[member.id] = total
+        result[member.id] = min(total, BURDEN_CAP)
     return result
 
 

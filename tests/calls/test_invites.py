@@ -50,7 +50,7 @@ def test_invitation_is_an_itip_request(client, make_series, mailbox):
     assert event.uid.value == call.uid
     assert int(event.sequence.value) == 0
     assert event.dtstart.value == start
-    assert event.dtend.value == start + timedelta(minutes=90)
+    assert event.dtend.value == start + timedelta(minutes=60)
     assert event.dtstamp.value.tzinfo is not None
     assert "Bridge +1 212 555 0100" in event.location.value
     assert f"/calls/{call.id}" in event.description.value

@@ -54,7 +54,7 @@ def test_candidates_fall_inside_the_cadence_window(members):
     assert result.candidates
     for candidate in result.candidates:
         assert date(2000, 2, 7) <= _new_york_day(candidate.start) <= date(2000, 2, 14)
-        assert candidate.end - candidate.start == timedelta(minutes=90)
+        assert candidate.end - candidate.start == timedelta(minutes=60)
 
 
 def test_a_tighter_window_is_respected(members):
@@ -117,7 +117,7 @@ def test_the_explanation_gives_each_members_local_time(members):
         expected = candidate.start.astimezone(ZoneInfo(member_time.timezone))
         assert member_time.local_start == expected
         minute = expected.hour * 60 + expected.minute
-        assert classify(minute, 90, Hours()) is member_time.period
+        assert classify(minute, 60, Hours()) is member_time.period
     assert [m.period for m in candidate.good] == [Period.GOOD] * len(candidate.good)
 
 
