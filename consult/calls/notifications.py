@@ -189,3 +189,19 @@ def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Mess
             )
         )
     return messages
+
+
+def send_failure_report(call: Call, failed: dict[str, str]) -> mail.DeliveryReport:
+    """Tell the series' organiser which members an e-mail about ``call`` did not reach."""
+    organiser = call.series.organiser
+    with force_locale(organiser.language or "en"):
+        text, html = mail.render(
+            "calls/failures",
+            call=call,
+            user=organiser,
+            when=local_when(call, organiser),
+            failed=sorted(failed.items()),
+            page=external_url("calls.call", call_id=call.id),
+        )
+        subject = _("Not delivered: %(name)s", name=call.series.name)
+    return mail.send(mail.Message(to=organiser.email, subject=subject, text=text, html=html))

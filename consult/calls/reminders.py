@@ -61,6 +61,8 @@ def send_reminders(now: datetime | None = None) -> mail.DeliveryReport:
             elif attendance.user.email in report.failed:
                 attendance.delivery_error = report.failed[attendance.user.email][:500]
         db.session.commit()
+        if report.failed:
+            notifications.send_failure_report(call, report.failed)
         total.sent.extend(report.sent)
         total.failed.update(report.failed)
     return total

@@ -160,6 +160,16 @@ def confirm(series_id: int):
     if start is None or start < utcnow():
         flash(_("That slot is not valid any more; choose another."), "error")
         return redirect(url_for("calls.plan", series_id=series.id))
+    existing = db.session.scalar(
+        select(Call).where(
+            Call.series_id == series.id,
+            Call.starts_at == start,
+            Call.status == CallStatus.CONFIRMED,
+        )
+    )
+    if existing is not None:  # a second click on the same button
+        flash(_("This call is already confirmed."), "info")
+        return redirect(url_for("calls.call", call_id=existing.id))
     call = services.confirm_call(series, start)
     db.session.commit()
     report = notifications.send_invitations(call)

@@ -86,6 +86,9 @@ def test_a_failed_reminder_is_tried_again(app, make_call, mailbox):
     mailbox.refuse.add(refused)
     report = send_reminders()
     assert refused in report.failed and len(report.sent) == 2
+    notice = mailbox.last(call.series.organiser.email)
+    assert notice["Subject"].startswith("Not delivered")
+    assert refused in body_text(notice)
     mailbox.clear()
     report = send_reminders()
     assert report.sent == [refused]

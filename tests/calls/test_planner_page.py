@@ -72,6 +72,10 @@ def test_confirm_with_one_click(client, make_series, mailbox):
     assert call.status is CallStatus.CONFIRMED
     assert call.starts_at.isoformat() == start
     assert len(call.attendances) == 3
+    again = client.post(f"/calls/series/{series.id}/confirm", data={"start": start})
+    assert again.location.endswith(f"/calls/{call.id}")
+    assert len(db.session.scalars(select(Call)).all()) == 1
+    assert len(mailbox.messages) == 3
 
 
 def test_a_bad_or_past_slot_is_refused(client, make_series):
