@@ -154,6 +154,9 @@ def test_away_dates_and_holidays_feed_the_planner(client, make_series):
     bad = client.post("/calls/away", data={"starts_on": "2030-02-02", "ends_on": "2030-02-01"})
     assert bad.status_code == 422
     sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert f"<strong>Away:</strong> {member.display_name}" in html
+    assert "p-away" in html.split('<table class="grid">')[1]
     for offset in range(0, 9):
         client.post(
             "/calls/holidays",
