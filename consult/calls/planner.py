@@ -279,13 +279,14 @@ def best_on_day(plan: PlanInput, day: date, burden: dict[int, float] | None = No
 def _rank(
     plan: PlanInput, slots: list[datetime], scores: list[tuple[float, int]]
 ) -> list[tuple[float, int]]:
-    """Best first; ties go to whole hours, then the earlier slot."""
+    """Best first; ties go to whole hours in the organiser's zone, then the earlier slot."""
     allowed = [
         (score, index)
         for score, index in scores
         if plan.not_before is None or slots[index] >= plan.not_before
     ]
-    return sorted(allowed, key=lambda pair: (-pair[0], slots[pair[1]].minute != 0, pair[1]))
+    # Slots start at the organiser's local midnight, so every fourth is a whole local hour.
+    return sorted(allowed, key=lambda pair: (-pair[0], pair[1] % 4 != 0, pair[1]))
 
 
 def plan_call(plan: PlanInput, limit: int = 5) -> Plan:
