@@ -1,0 +1,273 @@
+"""Teleconferences: series, calls, attendance, away dates, holidays, agendas, minutes, actions."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.database import utcnow
+from consult.extensions import db
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    """A portable string column for an enum (no native database type)."""
+    return Enum(
+        kind, native_enum=False, length=20, values_callable=lambda items: [i.value for i in items]
+    )
+
+
+class CallStatus(enum.StrEnum):
+    """Where a call stands."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class Partstat(enum.StrEnum):
+    """An invited member's answer (the PARTSTAT values of RFC 5545)."""
+
+    NEEDS_ACTION = "NEEDS-ACTION"
+    ACCEPTED = "ACCEPTED"
+    TENTATIVE = "TENTATIVE"
+    DECLINED = "DECLINED"
+
+
+class AgendaStatus(enum.StrEnum):
+    """An agenda item's state."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ActionStatus(enum.StrEnum):
+    """An action item's state."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class SeriesMember(db.Model):
+    """A member invited to every call of a series."""
+
+    __tablename__ = "call_series_members"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("call_series.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+    user: Mapped[User] = relationship()
+
+
+class CallSeries(db.Model):
+    """A recurring teleconference, such as the Steering Group's call every four to five weeks."""
+
+    __tablename__ = "call_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: The next call falls this many days after the previous one, at the earliest ...
+    cadence_min_days: Mapped[int] = mapped_column(default=28)
+    #: ... and at the latest.
+    cadence_max_days: Mapped[int] = mapped_column(default=35)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    #: Local hours every member can take a call (start inclusive, end exclusive).
+    acceptable_from: Mapped[int] = mapped_column(default=7)
+    acceptable_to: Mapped[int] = mapped_column(default=21)
+    #: Local working hours: the good part of the day.
+    good_from: Mapped[int] = mapped_column(default=9)
+    good_to: Mapped[int] = mapped_column(default=18)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Bridge number, dial-in codes or a conference link.
+    bridge: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organiser: Mapped[User] = relationship()
+    memberships: Mapped[list[SeriesMember]] = relationship(cascade="all, delete-orphan")
+    calls: Mapped[list[Call]] = relationship(
+        back_populates="series", order_by="Call.starts_at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<CallSeries {self.name!r}>"
+
+    @property
+    def members(self) -> list[User]:
+        """The invited members, by name."""
+        return sorted((m.user for m in self.memberships), key=lambda u: u.display_name)
+
+
+def _new_uid() -> str:
+    return f"{uuid.uuid4()}@consult"
+
+
+class Call(db.Model):
+    """One teleconference of a series."""
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("call_series.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    status: Mapped[CallStatus] = mapped_column(_enum(CallStatus), default=CallStatus.PROPOSED)
+    #: The iCalendar UID, fixed for the call's whole life.
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
+    #: The iCalendar SEQUENCE, raised on every change sent to the invitees.
+    sequence: Mapped[int] = mapped_column(default=0)
+    agenda_published_at: Mapped[datetime | None]
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    minutes_published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    series: Mapped[CallSeries] = relationship(back_populates="calls")
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="call", cascade="all, delete-orphan"
+    )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="call", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    action_items: Mapped[list[ActionItem]] = relationship(
+        back_populates="call", order_by="ActionItem.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Call {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the call ends (UTC)."""
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def published_agenda(self) -> list[AgendaItem]:
+        """The accepted agenda items, in the Secretariat's order."""
+        return [item for item in self.agenda_items if item.status is AgendaStatus.ACCEPTED]
+
+    def attendance_of(self, user: User) -> Attendance | None:
+        """The invitation of ``user`` to this call, if any."""
+        return next((a for a in self.attendances if a.user_id == user.id), None)
+
+
+class Attendance(db.Model):
+    """A member invited to one call, and their answer."""
+
+    __tablename__ = "call_attendances"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    partstat: Mapped[Partstat] = mapped_column(_enum(Partstat), default=Partstat.NEEDS_ACTION)
+    responded_at: Mapped[datetime | None]
+    #: Why the last e-mail to this member failed (empty when it went out).
+    delivery_error: Mapped[str] = mapped_column(String(500), default="")
+
+    call: Mapped[Call] = relationship(back_populates="attendances")
+    user: Mapped[User] = relationship()
+
+
+class AwayPeriod(db.Model):
+    """Dates a member cannot take calls (both days included)."""
+
+    __tablename__ = "away_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class Holiday(db.Model):
+    """A day closed for everyone (a UN holiday, for instance)."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class AgendaItem(db.Model):
+    """A point on a call's agenda, proposed by a member or the Secretariat."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[AgendaStatus] = mapped_column(_enum(AgendaStatus), default=AgendaStatus.PROPOSED)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="agenda_items")
+    proposed_by: Mapped[User | None] = relationship()
+
+
+class ActionItem(db.Model):
+    """Something a member agreed to do on a call; the start of the work programme."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    call: Mapped[Call | None] = relationship(back_populates="action_items")
+    owner: Mapped[User | None] = relationship()
+
+
+class Notice(db.Model):
+    """An e-mail about a call sent to one member (so a cron job never sends it twice)."""
+
+    __tablename__ = "call_notices"
+    __table_args__ = (UniqueConstraint("call_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: ``agenda-reminder`` for now.
+    kind: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(db.Model):
+    """The secret in a user's private calendar feed URL."""
+
+    __tablename__ = "calendar_feed_tokens"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_feed_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def regenerate(self) -> None:
+        """Replace the secret; the old URL stops working."""
+        self.token = _new_feed_token()
+        self.created_at = utcnow()

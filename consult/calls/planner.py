@@ -1,0 +1,359 @@
+"""The call planner: a plain function from the series and its members to ranked slots.
+
+Nothing here touches the database or a request: dataclasses go in, dataclasses
+come out, and the same input always gives the same output.
+
+How a slot is scored: every member present that day earns points for the part
+of their local day the whole call falls in (good hours, acceptable hours, or
+the night). A member who is away that day counts as absent: no points, no veto.
+The fairness term charges each bad hour by how much that member already
+suffered on recent calls, so the early or late hour moves around the group.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo
+
+GRID_MINUTES = 15
+
+#: Points a member present brings to a slot, by the part of their day it falls in.
+POINTS = {"good": 3.0, "early": 1.0, "late": 1.0, "night": -4.0}
+#: How bad a slot is for a member (used by the fairness term and its history).
+DISCOMFORT = {"good": 0.0, "early": 1.0, "late": 1.0, "night": 3.0}
+#: A member's burden counts up to this much: rotation, but never five nights to spare one.
+BURDEN_CAP = 3.0
+#: Weight of the most recent past calls in a member's burden, newest first.
+HISTORY_WEIGHTS = (1.0, 0.6, 0.35, 0.2, 0.1, 0.05)
+
+
+class Period(StrEnum):
+    """Where a call falls in a member's local day."""
+
+    GOOD = "good"  # inside good (working) hours
+    EARLY = "early"  # acceptable, but before good hours
+    LATE = "late"  # acceptable, but after good hours
+    NIGHT = "night"  # outside acceptable hours
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The local hours of a series: acceptable and good, start inclusive, end exclusive."""
+
+    acceptable_from: int = 7
+    acceptable_to: int = 21
+    good_from: int = 9
+    good_to: int = 18
+
+
+@dataclass(frozen=True)
+class PlanMember:
+    """A member as the planner sees them."""
+
+    id: int
+    name: str
+    timezone: str
+    #: Periods away, (first day, last day) inclusive, in the member's local dates.
+    away: tuple[tuple[date, date], ...] = ()
+
+    def is_away(self, day: date) -> bool:
+        """True when ``day`` falls in one of the member's away periods."""
+        return any(first <= day <= last for first, last in self.away)
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """Everything the planner needs."""
+
+    organiser_timezone: str
+    members: Sequence[PlanMember]
+    #: The previous call's start (UTC); the window counts from its date.
+    last_call: datetime
+    duration_minutes: int = 60
+    cadence_min_days: int = 28
+    cadence_max_days: int = 35
+    hours: Hours = Hours()
+    #: Days closed for everyone, in the organiser's dates.
+    holidays: frozenset[date] = frozenset()
+    #: Starts (UTC) of recent calls, in any order; the newest weigh most in fairness.
+    history: Sequence[datetime] = ()
+    #: No slot before this moment (usually now).
+    not_before: datetime | None = None
+    #: Strength of the fairness term; 0 turns it off.
+    fairness: float = 1.5
+
+
+@dataclass(frozen=True)
+class MemberTime:
+    """One member at one slot: their local start time and where it falls."""
+
+    member_id: int
+    name: str
+    timezone: str
+    local_start: datetime
+    period: Period
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed slot and why it scored as it did."""
+
+    start: datetime
+    end: datetime
+    score: float
+    good: tuple[MemberTime, ...] = ()
+    early: tuple[MemberTime, ...] = ()
+    late: tuple[MemberTime, ...] = ()
+    night: tuple[MemberTime, ...] = ()
+    away: tuple[str, ...] = ()
+
+    @property
+    def day(self) -> date:
+        """The UTC date of the start."""
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planner's answer: the window and the best candidates, best first."""
+
+    first_day: date
+    last_day: date
+    candidates: tuple[Candidate, ...]
+    skipped: tuple[tuple[date, str], ...] = field(default=())
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """Midnight to midnight of ``day`` in ``zone``, as UTC moments (23 or 25 hours on DST days)."""
+    tz = _zone(zone)
+    start = datetime.combine(day, time(0), tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
+    return start, end
+
+
+def classify(local_minute: float, duration: int, hours: Hours) -> Period:
+    """Where a call starting ``local_minute`` minutes after local midnight falls."""
+    end = local_minute + duration
+    if hours.good_from * 60 <= local_minute and end <= hours.good_to * 60:
+        return Period.GOOD
+    if hours.acceptable_from * 60 <= local_minute and end <= hours.acceptable_to * 60:
+        return Period.EARLY if local_minute < hours.good_from * 60 else Period.LATE
+    return Period.NIGHT
+
+
+def _local_minute(moment: datetime, zone: str) -> float:
+    local = moment.astimezone(_zone(zone))
+    return local.hour * 60 + local.minute
+
+
+def burdens(plan: PlanInput) -> dict[int, float]:
+    """How much each member suffered on recent calls (newest weigh most)."""
+    recent = sorted(plan.history, reverse=True)[: len(HISTORY_WEIGHTS)]
+    result = {}
+    for member in plan.members:
+        total = 0.0
+        for weight, start in zip(HISTORY_WEIGHTS, recent, strict=False):
+            period = classify(
+                _local_minute(start, member.timezone), plan.duration_minutes, plan.hours
+            )
+            total += weight * DISCOMFORT[period]
+        result[member.id] = min(total, BURDEN_CAP)
+    return result
+
+
+def window(plan: PlanInput) -> tuple[date, date]:
+    """First and last day (organiser's dates) the next call may fall on."""
+    last = plan.last_call.astimezone(_zone(plan.organiser_timezone)).date()
+    return last + timedelta(days=plan.cadence_min_days), last + timedelta(
+        days=plan.cadence_max_days
+    )
+
+
+def _slots(day: date, zone: str) -> list[datetime]:
+    start, end = local_day_bounds(day, zone)
+    count = int((end - start).total_seconds() // (GRID_MINUTES * 60))
+    return [start + timedelta(minutes=GRID_MINUTES * i) for i in range(count)]
+
+
+def _offsets(zone: str, slots: list[datetime]) -> list[int]:
+    """UTC offset in minutes of ``zone`` at each slot (computed per slot only on change days)."""
+    tz = _zone(zone)
+    first = slots[0].astimezone(tz).utcoffset()
+    last = slots[-1].astimezone(tz).utcoffset()
+    if first == last:
+        return [int(first.total_seconds() // 60)] * len(slots)  # type: ignore[union-attr]
+    return [int(s.astimezone(tz).utcoffset().total_seconds() // 60) for s in slots]  # type: ignore[union-attr]
+
+
+def _day_scores(plan: PlanInput, day: date, burden: dict[int, float]) -> list[tuple[float, int]]:
+    """(score, slot index) for every slot of an organiser day, members grouped by zone."""
+    slots = _slots(day, plan.organiser_timezone)
+    midnight = datetime.combine(slots[0].date(), time(0), UTC)
+    base = [int((s - midnight).total_seconds() // 60) for s in slots]
+    scores = [0.0] * len(slots)
+    zones: dict[str, list[PlanMember]] = {}
+    for member in plan.members:
+        zones.setdefault(member.timezone, []).append(member)
+    duration, hours = plan.duration_minutes, plan.hours
+    periods: dict[int, Period] = {}
+    for zone, members in zones.items():
+        offsets = _offsets(zone, slots)
+        # A member is away by their own date, which may change during the organiser's day.
+        by_date: dict[int, tuple[int, float]] = {}
+        for index, minute in enumerate(base):
+            local = minute + offsets[index]
+            day_index, local_minute = divmod(local, 1440)
+            if day_index not in by_date:
+                local_date = midnight.date() + timedelta(days=day_index)
+                present = [m for m in members if not m.is_away(local_date)]
+                by_date[day_index] = (len(present), sum(burden[m.id] for m in present))
+            count, load = by_date[day_index]
+            if not count:
+                continue
+            period = periods.get(local_minute)
+            if period is None:
+                period = periods[local_minute] = classify(local_minute, duration, hours)
+            scores[index] += POINTS[period] * count - DISCOMFORT[period] * plan.fairness * load
+    return [(round(score, 6), index) for index, score in enumerate(scores)]
+
+
+def explain(plan: PlanInput, start: datetime, score: float = 0.0) -> Candidate:
+    """The candidate at ``start``: who is in good hours, early, late, at night, or away."""
+    groups: dict[Period, list[MemberTime]] = {period: [] for period in Period}
+    away = []
+    for member in sorted(plan.members, key=lambda m: (m.name, m.id)):
+        local = start.astimezone(_zone(member.timezone))
+        if member.is_away(local.date()):
+            away.append(member.name)
+            continue
+        period = classify(local.hour * 60 + local.minute, plan.duration_minutes, plan.hours)
+        groups[period].append(MemberTime(member.id, member.name, member.timezone, local, period))
+    return Candidate(
+        start=start,
+        end=start + timedelta(minutes=plan.duration_minutes),
+        score=score,
+        good=tuple(groups[Period.GOOD]),
+        early=tuple(groups[Period.EARLY]),
+        late=tuple(groups[Period.LATE]),
+        night=tuple(groups[Period.NIGHT]),
+        away=tuple(away),
+    )
+
+
+def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, str]]]:
+    first, last = window(plan)
+    days, skipped = [], []
+    day = first
+    while day <= last:
+        if day.weekday() >= 5:
+            skipped.append((day, "weekend"))
+        elif day in plan.holidays:
+            skipped.append((day, "holiday"))
+        else:
+            days.append(day)
+        day += timedelta(days=1)
+    return days, skipped
+
+
+def best_on_day(plan: PlanInput, day: date, burden: dict[int, float] | None = None) -> Candidate:
+    """The best slot of one organiser day (weekend or holiday or not)."""
+    burden = burdens(plan) if burden is None else burden
+    slots = _slots(day, plan.organiser_timezone)
+    ranked = _rank(plan, slots, _day_scores(plan, day, burden))
+    if not ranked:
+        raise ValueError("no slot left on that day")
+    score, index = ranked[0]
+    return explain(plan, slots[index], score)
+
+
+def _rank(
+    plan: PlanInput, slots: list[datetime], scores: list[tuple[float, int]]
+) -> list[tuple[float, int]]:
+    """Best first; ties go to whole hours in the organiser's zone, then the earlier slot."""
+    allowed = [
+        (score, index)
+        for score, index in scores
+        if plan.not_before is None or slots[index] >= plan.not_before
+    ]
+    # Slots start at the organiser's local midnight, so every fourth is a whole local hour.
+    return sorted(allowed, key=lambda pair: (-pair[0], pair[1] % 4 != 0, pair[1]))
+
+
+def plan_call(plan: PlanInput, limit: int = 5) -> Plan:
+    """The ``limit`` best slots in the window, one per day, best first, each explained."""
+    days, skipped = _open_days(plan)
+    burden = burdens(plan)
+    best_per_day = []
+    for day in days:
+        slots = _slots(day, plan.organiser_timezone)
+        ranked = _rank(plan, slots, _day_scores(plan, day, burden))
+        if ranked:
+            score, index = ranked[0]
+            best_per_day.append((score, slots[index]))
+    top = heapq.nsmallest(limit, best_per_day, key=lambda pair: (-pair[0], pair[1]))
+    first, last = window(plan)
+    return Plan(
+        first_day=first,
+        last_day=last,
+        candidates=tuple(explain(plan, start, score) for score, start in top),
+        skipped=tuple(skipped),
+    )
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One member at one hour of the chosen day."""
+
+    local_start: datetime
+    period: Period
+    away: bool
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One member's line in the day grid."""
+
+    member: PlanMember
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """Members by hours of one organiser day; each hour is a possible call start."""
+
+    day: date
+    hours: tuple[datetime, ...]
+    rows: tuple[GridRow, ...]
+
+
+def day_grid(plan: PlanInput, day: date) -> DayGrid:
+    """For each member, where a call starting at each hour of ``day`` falls in their day."""
+    start, end = local_day_bounds(day, plan.organiser_timezone)
+    count = int((end - start).total_seconds() // 3600)
+    starts = tuple(start + timedelta(hours=i) for i in range(count))
+    rows = []
+    for member in sorted(plan.members, key=lambda m: (m.timezone, m.name, m.id)):
+        cells = []
+        for moment in starts:
+            local = moment.astimezone(_zone(member.timezone))
+            period = classify(local.hour * 60 + local.minute, plan.duration_minutes, plan.hours)
+            cells.append(GridCell(local, period, member.is_away(local.date())))
+        rows.append(GridRow(member, tuple(cells)))
+    return DayGrid(day, starts, tuple(rows))
+
+
+def members_from(
+    items: Iterable[tuple[int, str, str, Iterable[tuple[date, date]]]],
+) -> list[PlanMember]:
+    """Build planner members from (id, name, zone, away periods) tuples."""
+    return [PlanMember(i, name, zone, tuple(away)) for i, name, zone, away in items]

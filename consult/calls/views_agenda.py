@@ -1,0 +1,179 @@
+"""Agenda items, minutes and action items of a call."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.accounts.models import User
+from consult.accounts.roles import member_required, secretariat_required
+from consult.calls import bp
+from consult.calls.forms import (
+    ActionForm,
+    ActionItemForm,
+    ActionStatusForm,
+    AgendaItemForm,
+    MinutesForm,
+)
+from consult.calls.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaStatus,
+    Call,
+    CallStatus,
+)
+from consult.calls.views import get_or_404
+from consult.database import utcnow
+from consult.extensions import db
+from consult.forms import select_choices
+
+
+def _back(call: Call, anchor: str = ""):
+    return redirect(url_for("calls.call", call_id=call.id) + (f"#{anchor}" if anchor else ""))
+
+
+@bp.post("/calls/<int:call_id>/agenda")
+@member_required
+def propose_item(call_id: int):
+    """A member proposes an agenda item; the Secretariat's own items are accepted at once."""
+    call = get_or_404(Call, call_id)
+    form = AgendaItemForm()
+    if call.status is not CallStatus.CONFIRMED:
+        flash(_("Items can only be proposed for a confirmed call."), "error")
+        return _back(call)
+    if not form.validate_on_submit():
+        flash(_("Give the item a title (at most 300 characters)."), "error")
+        return _back(call, "agenda")
+    position = max((item.position for item in call.agenda_items), default=0) + 1
+    item = AgendaItem(
+        call=call,
+        title=form.title.data,
+        details=form.details.data or "",
+        proposed_by=current_user._get_current_object(),
+        position=position,
+        status=AgendaStatus.ACCEPTED if current_user.is_secretariat else AgendaStatus.PROPOSED,
+    )
+    db.session.add(item)
+    db.session.commit()
+    flash(_("The item is proposed; the Secretariat sets the agenda."), "success")
+    return _back(call, "agenda")
+
+
+def _item(call_id: int, item_id: int) -> AgendaItem:
+    item = get_or_404(AgendaItem, item_id)
+    if item.call_id != call_id or not ActionForm().validate_on_submit():
+        abort(400)
+    return item
+
+
+@bp.post("/calls/<int:call_id>/agenda/<int:item_id>/<any(up, down):direction>")
+@secretariat_required
+def move_item(call_id: int, item_id: int, direction: str):
+    """Move an item one place up or down."""
+    item = _item(call_id, item_id)
+    items = sorted(item.call.agenda_items, key=lambda i: (i.position, i.id))
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    db.session.commit()
+    return _back(item.call, "agenda")
+
+
+@bp.post("/calls/<int:call_id>/agenda/<int:item_id>/<any(accept, decline):verdict>")
+@secretariat_required
+def judge_item(call_id: int, item_id: int, verdict: str):
+    """Put a proposed item on the agenda, or leave it off."""
+    item = _item(call_id, item_id)
+    item.status = AgendaStatus.ACCEPTED if verdict == "accept" else AgendaStatus.DECLINED
+    db.session.commit()
+    return _back(item.call, "agenda")
+
+
+@bp.post("/calls/<int:call_id>/agenda/publish")
+@secretariat_required
+def publish_agenda(call_id: int):
+    """Publish the agenda: members see it on the call page, the reminder carries it."""
+    call = get_or_404(Call, call_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    call.agenda_published_at = utcnow()
+    db.session.commit()
+    flash(_("The agenda is published."), "success")
+    return _back(call, "agenda")
+
+
+@bp.post("/calls/<int:call_id>/minutes")
+@secretariat_required
+def save_minutes(call_id: int):
+    """Record the minutes of a held call."""
+    call = get_or_404(Call, call_id)
+    form = MinutesForm()
+    if call.status is not CallStatus.HELD or not form.validate_on_submit():
+        flash(_("Minutes are kept for held calls (at most 50,000 characters)."), "error")
+        return _back(call, "minutes")
+    call.minutes = form.minutes.data or ""
+    call.minutes_published_at = utcnow()
+    db.session.commit()
+    flash(_("The minutes are saved."), "success")
+    return _back(call, "minutes")
+
+
+@bp.post("/calls/<int:call_id>/actions")
+@secretariat_required
+def add_action(call_id: int):
+    """Record an action item agreed on a held call."""
+    call = get_or_404(Call, call_id)
+    form = ActionItemForm()
+    form.owner.choices = select_choices(
+        (u.id, u.display_name) for u in db.session.scalars(select(User).where(User.active))
+    )
+    if call.status is not CallStatus.HELD or not form.validate_on_submit():
+        flash(_("Give the action a title and an owner (held calls only)."), "error")
+        return _back(call, "actions")
+    db.session.add(
+        ActionItem(
+            call=call,
+            title=form.title.data,
+            owner=db.session.get(User, form.owner.data),
+            due_on=form.due_on.data,
+        )
+    )
+    db.session.commit()
+    flash(_("The action item is recorded."), "success")
+    return _back(call, "actions")
+
+
+@bp.post("/actions/<int:action_id>/status")
+@member_required
+def action_status(action_id: int):
+    """Its owner or the Secretariat marks an action item open, done or dropped."""
+    action = get_or_404(ActionItem, action_id)
+    if not (current_user.is_secretariat or action.owner_id == current_user.id):
+        abort(403)
+    form = ActionStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    action.status = ActionStatus(form.status.data)
+    db.session.commit()
+    flash(_("The action item is updated."), "success")
+    if action.call_id:
+        return _back(action.call, "actions")
+    return redirect(url_for("calls.actions"))
+
+
+@bp.get("/actions")
+@member_required
+def actions():
+    """Open action items: the start of the work programme."""
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.status == ActionStatus.OPEN)
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    ).all()
+    return render_template("calls/actions.html", items=items, status_form=ActionStatusForm())

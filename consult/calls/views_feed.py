@@ -1,0 +1,127 @@
+"""The private calendar feed, away dates and holidays."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.accounts.roles import member_required, secretariat_required
+from consult.calls import bp, feed
+from consult.calls.forms import ActionForm, AwayForm, HolidayForm
+from consult.calls.models import AwayPeriod, Holiday
+from consult.calls.views import get_or_404
+from consult.extensions import db, limiter
+from consult.forms import INVALID
+from consult.urls import external_url
+
+
+@bp.get("/calls/feed")
+@member_required
+def feed_page():
+    """The signed-in user's private feed URL, to subscribe in a calendar client."""
+    token = feed.token_for(current_user._get_current_object())
+    db.session.commit()
+    url = external_url("calls.feed_ics", token=token.token)
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return render_template("calls/feed.html", url=url, webcal=webcal, form=ActionForm())
+
+
+@bp.post("/calls/feed/regenerate")
+@member_required
+def regenerate_feed():
+    """Replace the feed's secret; the old URL stops working at once."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    feed.token_for(current_user._get_current_object()).regenerate()
+    db.session.commit()
+    flash(_("Your feed has a new address; subscribe again with it."), "success")
+    return redirect(url_for("calls.feed_page"))
+
+
+@bp.get("/calls/feed/<token>.ics")
+@limiter.limit("60 per minute")
+def feed_ics(token: str):
+    """The .ics of a user's calls, for calendar clients (the token is the only key)."""
+    user = feed.user_for_token(token)
+    if user is None:
+        abort(404)
+    response = Response(feed.feed_ics(user), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="consult-calls.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/calls/away", methods=["GET", "POST"])
+@member_required
+def away():
+    """A member lists the dates they cannot take calls."""
+    form = AwayForm()
+    if form.validate_on_submit():
+        db.session.add(
+            AwayPeriod(
+                user=current_user._get_current_object(),
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                note=form.note.data or "",
+            )
+        )
+        db.session.commit()
+        flash(_("Your away dates are saved."), "success")
+        return redirect(url_for("calls.away"))
+    periods = db.session.scalars(
+        select(AwayPeriod)
+        .where(AwayPeriod.user_id == current_user.id)
+        .order_by(AwayPeriod.starts_on)
+    ).all()
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "calls/away.html", form=form, periods=periods, delete_form=ActionForm()
+    ), status
+
+
+@bp.post("/calls/away/<int:period_id>/delete")
+@member_required
+def delete_away(period_id: int):
+    """Remove one of one's own away periods."""
+    period = get_or_404(AwayPeriod, period_id)
+    if period.user_id != current_user.id:
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.delete(period)
+    db.session.commit()
+    return redirect(url_for("calls.away"))
+
+
+@bp.route("/calls/holidays", methods=["GET", "POST"])
+@secretariat_required
+def holidays():
+    """The Secretariat's days closed for everyone."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Holiday).where(Holiday.day == form.day.data)):
+            form.day.errors.append(_("This day is already a holiday."))
+        else:
+            db.session.add(Holiday(day=form.day.data, name=form.name.data))
+            db.session.commit()
+            flash(_("The holiday is saved."), "success")
+            return redirect(url_for("calls.holidays"))
+    days = db.session.scalars(select(Holiday).order_by(Holiday.day)).all()
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "calls/holidays.html", form=form, days=days, delete_form=ActionForm()
+    ), status
+
+
+@bp.post("/calls/holidays/<int:holiday_id>/delete")
+@secretariat_required
+def delete_holiday(holiday_id: int):
+    """Open a day again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.delete(get_or_404(Holiday, holiday_id))
+    db.session.commit()
+    return redirect(url_for("calls.holidays"))

@@ -1,0 +1,128 @@
+"""The Secretariat's planner page: candidates with explanations, the day grid, one-click confirm."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from consult.calls.models import Call, CallStatus
+from consult.extensions import db
+from tests.conftest import sign_in
+
+
+def test_secretariat_sees_candidates_with_explanations(client, make_series):
+    """Does the page list the best slots, each saying who is in good hours at what local time?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert "Best slots" in html
+    assert html.count('class="candidate"') >= 1
+    assert "Good hours:" in html
+    assert re.search(r"Member \d+ \(\d{1,2}:\d{2}", html)
+    assert html.count('name="start"') == html.count('class="candidate"')
+
+
+def test_day_grid_carries_words_not_only_colours(client, make_series):
+    """Does each grid cell give the local time and a word (good, early, late, night)?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    grid = html[html.index('<table class="grid">') :]
+    rows = grid.count('<th scope="row">')
+    assert rows == 3
+    cells = re.findall(r'<td class="cell p-(\w+)">([^<]+)<br><small>(\w+)</small>', grid)
+    assert len(cells) >= rows * 23
+    assert {period for period, _, word in cells} == {word for _, _, word in cells}
+    assert {"good", "night"} <= {word for _, _, word in cells}
+
+
+def test_a_chosen_day_and_a_bad_day_parameter(client, make_series):
+    """Is another day of the window shown on request, and is nonsense ignored without an error?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    page = client.get(f"/calls/series/{series.id}/plan")
+    days = re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', page.get_data(as_text=True))
+    assert len(days) == 8
+    chosen = client.get(f"/calls/series/{series.id}/plan?day={days[-1]}")
+    assert f'<option value="{days[-1]}" selected>' in chosen.get_data(as_text=True)
+    assert client.get(f"/calls/series/{series.id}/plan?day=yesterday").status_code == 200
+
+
+def test_members_and_visitors_cannot_plan(client, make_series, make_member):
+    """Is the planner closed to members (403) and to anonymous visitors (sign-in)?"""
+    series = make_series()
+    assert client.get(f"/calls/series/{series.id}/plan").status_code == 302
+    response = client.post(f"/calls/series/{series.id}/confirm", data={"start": "x"})
+    assert response.status_code == 302 and "/sign-in" in response.location
+    sign_in(client, make_member())
+    assert client.get(f"/calls/series/{series.id}/plan").status_code == 403
+    assert client.post(f"/calls/series/{series.id}/confirm").status_code == 403
+
+
+def test_confirm_with_one_click(client, make_series, mailbox):
+    """Does the candidate's button create the confirmed call at that time?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    start = re.search(r'name="start" value="([^"]+)"', html).group(1)
+    response = client.post(f"/calls/series/{series.id}/confirm", data={"start": start})
+    assert response.status_code == 302
+    call = db.session.scalar(select(Call).where(Call.series_id == series.id))
+    assert call.status is CallStatus.CONFIRMED
+    assert call.starts_at.isoformat() == start
+    assert len(call.attendances) == 3
+    again = client.post(f"/calls/series/{series.id}/confirm", data={"start": start})
+    assert again.location.endswith(f"/calls/{call.id}")
+    assert len(db.session.scalars(select(Call)).all()) == 1
+    assert len(mailbox.messages) == 3
+
+
+def test_a_bad_or_past_slot_is_refused(client, make_series):
+    """Is a slot that is not a date, has no zone, or is past refused without creating a call?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    for value in ("not a date", "2030-01-01T10:00:00", "2001-01-01T10:00:00+00:00"):
+        response = client.post(f"/calls/series/{series.id}/confirm", data={"start": value})
+        assert response.status_code == 302
+        assert response.location.endswith(f"/calls/series/{series.id}/plan")
+    assert db.session.scalar(select(Call).where(Call.series_id == series.id)) is None
+
+
+def test_series_form_checks_hours(client, make_secretariat, make_member):
+    """Are good hours outside acceptable hours refused next to the field (422)?"""
+    sign_in(client, make_secretariat())
+    member = make_member()
+    data = {
+        "name": "Test series",
+        "cadence_min_days": 28,
+        "cadence_max_days": 35,
+        "duration_minutes": 60,
+        "acceptable_from": 8,
+        "acceptable_to": 20,
+        "good_from": 7,
+        "good_to": 18,
+        "members": [str(member.id)],
+    }
+    response = client.post("/calls/series/new", data=data)
+    assert response.status_code == 422
+    assert 'id="good_from-error"' in response.get_data(as_text=True)
+    data["good_from"] = 9
+    response = client.post("/calls/series/new", data=data)
+    assert response.status_code == 302
+
+
+def test_a_window_already_past_opens_today(client, make_series):
+    """When the last call is long past, does the planner propose slots from today on?"""
+    from datetime import UTC, datetime
+
+    from consult.calls import services
+    from consult.calls.models import CallStatus
+
+    series = make_series()
+    old = services.confirm_call(series, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
+    old.status = CallStatus.HELD
+    db.session.commit()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert 'class="candidate"' in html
