@@ -91,6 +91,8 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 30),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consult <consult@localhost>"),
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance / "outbox"),
+        #: The ORGANIZER of call invitations; mail to it must reach ``flask mail-in`` for replies.
+        "CALLS_ORGANIZER_EMAIL": env.get("CALLS_ORGANIZER_EMAIL") or None,
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),

@@ -1,7 +1,5 @@
 """Teleconferences: series, planner, invites, RSVP, agendas, minutes and calendar feeds."""
 
-import os
-
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
@@ -21,8 +19,6 @@ def init_app(app: Flask) -> None:
     from consult.mailin import register_handler
     from consult.navigation import NavItem, add_nav_item
 
-    #: The address in ORGANIZER: mail to it must reach ``flask mail-in`` for iTIP replies.
-    app.config.setdefault("CALLS_ORGANIZER_EMAIL", os.environ.get("CALLS_ORGANIZER_EMAIL"))
     app.add_template_filter(clock, "calls_clock")
     app.register_blueprint(bp)
     add_nav_item(app, NavItem("calls.index", _l("Calls"), "member", order=20))
