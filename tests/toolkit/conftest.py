@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +15,8 @@ from consult.accounts.models import User
 from consult.extensions import db
 from consult.toolkit import discussion, live, sections
 from consult.toolkit.models import Comment, Section, SectionStatus, Stance
+from tests.live import LiveServer
+from tests.toolkit.livehelpers import LIVE_SECRET
 
 
 @pytest.fixture
@@ -58,3 +63,38 @@ def make_comment(app: Flask) -> Callable[..., Comment]:
         return comment
 
     return make
+
+
+def live_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
+    """Settings for a toolkit live server."""
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": LIVE_SECRET,
+        "INSTANCE_PATH": str(instance),
+        "MAIL_SERVER": "",
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        "RATELIMIT_ENABLED": "false",
+        "SOCKETIO_MESSAGE_QUEUE": "",
+        **extra,
+    }
+
+
+def start_quietly(server: LiveServer) -> LiveServer:
+    """Start a live server; ``LiveServer.start`` leaves its log file object to the garbage
+    collector, whose ResourceWarning would fail the test under ``filterwarnings = error``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        server.start()
+        gc.collect()
+    return server
+
+
+@pytest.fixture(scope="session")
+def toolkit_server(
+    live_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One gunicorn process (as in production) shared by the toolkit's live tests."""
+    instance = tmp_path_factory.mktemp("toolkit-live")
+    server = start_quietly(LiveServer(env=live_env(live_database_url, instance)))
+    yield server
+    server.stop()
