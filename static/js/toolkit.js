@@ -81,11 +81,15 @@
   socket.on("connect", function () {
     socket.emit("join", { section: sectionId, last: lastSeq }, function (answer) {
       if (!answer || !answer.ok) { say("Live updates are not available."); return; }
+      root.dataset.live = "joined";
       say("");
       (answer.events || []).forEach(handle);
     });
   });
-  socket.on("disconnect", function () { say("Connection lost; reconnecting…"); });
+  socket.on("disconnect", function () {
+    root.dataset.live = "lost";
+    say("Connection lost; reconnecting…");
+  });
   socket.on("comment", handle);
 
   function postWithoutReload(form, event) {
