@@ -47,14 +47,6 @@ def _local_secret_key(instance_path: Path) -> str:
     return key
 
 
-def _reply_address(sender: str) -> str:
-    """``reply@<domain of the sender>``: replies to comment e-mails arrive as ``reply+<token>@...``."""
-    from email.utils import parseaddr
-
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    return f"reply@{domain}"
-
-
 def normalise_database_url(url: str) -> str:
     """Point plain ``postgres://`` and ``postgresql://`` URLs at psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -101,8 +93,9 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance / "outbox"),
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL") or "flask-socketio",
-        "TOOLKIT_REPLY_ADDRESS": env.get("TOOLKIT_REPLY_ADDRESS")
-        or _reply_address(env.get("MAIL_DEFAULT_SENDER", "consult@localhost")),
+        #: Replies to comment e-mails go to ``<local>+<token>@<domain>`` of this address;
+        #: unset, it is ``reply@`` the domain of MAIL_DEFAULT_SENDER.
+        "TOOLKIT_REPLY_ADDRESS": env.get("TOOLKIT_REPLY_ADDRESS") or None,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,

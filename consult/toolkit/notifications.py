@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import current_app
+from flask import current_app, g
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -87,11 +91,35 @@ def preference_page(user: Any) -> dict[str, Any]:
     }
 
 
+def reply_base() -> tuple[str, str]:
+    """(local part, domain) of the reply address: TOOLKIT_REPLY_ADDRESS, else reply@ the sender's domain."""
+    configured = current_app.config.get("TOOLKIT_REPLY_ADDRESS")
+    if not configured:
+        sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        configured = f"reply@{sender.rpartition('@')[2] or 'localhost'}"
+    local, _sep, domain = configured.partition("@")
+    return local, domain
+
+
 def reply_address(user: User, comment: Comment) -> str:
     """An address whose local part carries a signed token naming the member and the comment."""
     token = make_token(REPLY_PURPOSE, f"{user.id}.{comment.id}")
-    local, _sep, domain = current_app.config["TOOLKIT_REPLY_ADDRESS"].partition("@")
+    local, domain = reply_base()
     return f"{local}+{token}@{domain}"
+
+
+@contextmanager
+def _language_of(user: User) -> Iterator[None]:
+    """Render in the recipient's language, also outside a request (cron, mail-in)."""
+    config = current_app.config
+    language = (
+        user.language if user.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    )
+    # Flask-Babel keeps a forced locale in ``g`` only once ``g`` holds something; without
+    # it, the locale selector would look at a request that a CLI command does not have.
+    g.setdefault("toolkit_mail_language", language)
+    with force_locale(language):
+        yield
 
 
 def _when(moment: Any, user: User) -> str:
@@ -114,22 +142,24 @@ def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
     for user in users:
         if effective(prefs, user.id, comment.section_id) is not Frequency.EVERY:
             continue
-        text, html = mail.render(
-            "toolkit/comment",
-            user=user,
-            comment=comment,
-            section=section,
-            link=link,
-            when=_when(comment.created_at, user),
-        )
+        with _language_of(user):
+            text, html = mail.render(
+                "toolkit/comment",
+                user=user,
+                comment=comment,
+                section=section,
+                link=link,
+                when=_when(comment.created_at, user),
+            )
+            subject = _(
+                "[Toolkit] %(author)s on “%(section)s”",
+                author=comment.author.display_name,
+                section=section.title,
+            )
         messages.append(
             mail.Message(
                 to=user.email,
-                subject=_(
-                    "[Toolkit] %(author)s on “%(section)s”",
-                    author=comment.author.display_name,
-                    section=section.title,
-                ),
+                subject=subject,
                 text=text,
                 html=html,
                 reply_to=reply_address(user, comment),
@@ -176,19 +206,21 @@ def send_digests(now: Any = None) -> dict[str, int]:
             by_section: dict[Section, list[Comment]] = defaultdict(list)
             for comment in picked:
                 by_section[comment.section].append(comment)
-            text, html = mail.render(
-                "toolkit/digest",
-                user=user,
-                by_section=by_section,
-                when=lambda moment, user=user: _when(moment, user),
-                link=lambda c: external_url(
-                    "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
-                ),
-            )
+            with _language_of(user):
+                text, html = mail.render(
+                    "toolkit/digest",
+                    user=user,
+                    by_section=by_section,
+                    when=lambda moment, user=user: _when(moment, user),
+                    link=lambda c: external_url(
+                        "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
+                    ),
+                )
+                subject = _("[Toolkit] %(count)d new comments", count=len(picked))
             report = mail.send(
                 mail.Message(
                     to=user.email,
-                    subject=_("[Toolkit] %(count)d new comments", count=len(picked)),
+                    subject=subject,
                     text=text,
                     html=html,
                 )

@@ -61,7 +61,7 @@ def _plain_body(message: EmailMessage) -> str:
 
 def find_token(message: EmailMessage) -> str | None:
     """The token of the first ``local+token@`` address of ours among the recipients."""
-    local, _sep, domain = current_app.config["TOOLKIT_REPLY_ADDRESS"].partition("@")
+    local, domain = notifications.reply_base()
     pattern = re.compile(
         rf"{re.escape(local)}\+([A-Za-z0-9_.\-]+)@{re.escape(domain)}", re.IGNORECASE
     )
