@@ -72,6 +72,11 @@ def commit_and_broadcast() -> list[dict[str, Any]]:
     return sent
 
 
+def forget_pending() -> None:
+    """Drop the events waiting for a broadcast (demo data: nobody is listening yet)."""
+    db.session.info.pop(_PENDING, None)
+
+
 def events_since(section_id: int, last_seq: int) -> list[dict[str, Any]]:
     """The events of a section after ``last_seq``, with each comment as it is now."""
     events = list(
