@@ -39,6 +39,7 @@ from tests.toolkit.livehelpers import (  # noqa: E402
     LIVE_SECRET,
     Listener,
     browser_session,
+    csrf_token,
     post_comment,
     session_cookie,
 )
@@ -170,12 +171,13 @@ def fan_out(
         listener.join(section_id)
         listeners.append(listener)
     http = browser_session(servers[0].url, author)
+    token = csrf_token(http, servers[0].url, section_id)
     started: dict[int, float] = {}
     post_times = []
     try:
         for n in range(posts):
             began = time.perf_counter()
-            comment_id = post_comment(http, servers[0].url, section_id, f"Bench post {n}")
+            comment_id = post_comment(http, servers[0].url, section_id, f"Bench post {n}", token)
             post_times.append(time.perf_counter() - began)
             started[comment_id] = began
             deadline = time.monotonic() + 30

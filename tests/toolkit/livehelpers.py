@@ -85,13 +85,23 @@ def browser_session(base_url: str, user_id: int) -> requests.Session:
     return http
 
 
-def post_comment(
-    http: requests.Session, base_url: str, section_id: int, body: str, **extra: str
-) -> int:
-    """Post through the section page's form, CSRF token included; return the new comment's id."""
+def csrf_token(http: requests.Session, base_url: str, section_id: int) -> str:
+    """The CSRF token of the section page's comment form (kept in the session cookie)."""
     page = http.get(f"{base_url}/toolkit/sections/{section_id}", timeout=10)
     page.raise_for_status()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+
+def post_comment(
+    http: requests.Session,
+    base_url: str,
+    section_id: int,
+    body: str,
+    token: str | None = None,
+    **extra: str,
+) -> int:
+    """Post through the section page's form, CSRF token included; return the new comment's id."""
+    token = token or csrf_token(http, base_url, section_id)
     response = http.post(
         f"{base_url}/toolkit/sections/{section_id}/comments",
         data={"csrf_token": token, "body": body, **extra},
