@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -138,3 +140,19 @@ def test_section_text_is_sanitised(secretariat_client, make_section):
     html = secretariat_client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert 'href="javascript:' not in html
+
+
+def test_section_page_scripts_are_files_served_by_the_app(member_client, make_section):
+    """Does the page load the vendored socket.io client and toolkit.js, with no inline script or style?"""
+    section = make_section()
+    html = member_client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert [attrs.strip() for attrs, _ in scripts] == [
+        'src="/static/vendor/socket.io.min.js"',
+        'src="/static/js/toolkit.js"',
+    ]
+    assert all(body.strip() == "" for _, body in scripts)
+    assert " style=" not in html
+    script = member_client.get("/static/js/toolkit.js")
+    assert script.status_code == 200
+    script.close()
