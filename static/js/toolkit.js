@@ -38,7 +38,7 @@
   function refresh() {
     if (writingReply()) {
       waiting = true;
-      say(root.dataset.waitingText || "New comments arrived; they appear when you post or cancel your reply.");
+      say(root.dataset.textWaiting);
       return;
     }
     if (loading) { loadAgain = true; return; }
@@ -59,7 +59,7 @@
         fresh = [];
         waiting = false;
       })
-      .catch(function () { say("The discussion could not be refreshed; reload the page."); })
+      .catch(function () { say(root.dataset.textFailed); })
       .finally(function () {
         loading = false;
         if (loadAgain) { loadAgain = false; refresh(); }
@@ -72,7 +72,7 @@
     var comment = event.comment;
     if (event.kind === "created" && comment) {
       fresh.push(comment.id);
-      say("New comment by " + (comment.author || "a member") + ".");
+      say(root.dataset.textNew.replace("{name}", comment.author || root.dataset.textSomeone));
     }
     refresh();
   }
@@ -80,7 +80,7 @@
   var socket = window.io("/toolkit");
   socket.on("connect", function () {
     socket.emit("join", { section: sectionId, last: lastSeq }, function (answer) {
-      if (!answer || !answer.ok) { say("Live updates are not available."); return; }
+      if (!answer || !answer.ok) { say(root.dataset.textOff); return; }
       root.dataset.live = "joined";
       say("");
       (answer.events || []).forEach(handle);
@@ -88,7 +88,7 @@
   });
   socket.on("disconnect", function () {
     root.dataset.live = "lost";
-    say("Connection lost; reconnecting…");
+    say(root.dataset.textLost);
   });
   socket.on("comment", handle);
 

@@ -161,3 +161,16 @@ def test_dashboard_shows_recent_comments(member_client, make_member, make_sectio
     make_comment(section, make_member(name="Union member"), "Labour standards")
     html = member_client.get("/dashboard").get_data(as_text=True)
     assert "Recent comments" in html and "Toronto key elements" in html and "Union member" in html
+
+
+def test_toolkit_settings_come_from_the_environment(tmp_path):
+    """Are SOCKETIO_CHANNEL and TOOLKIT_REPLY_ADDRESS read from the environment, with defaults?"""
+    from consult.config import load_config
+
+    env = {"SOCKETIO_CHANNEL": "consult-a", "TOOLKIT_REPLY_ADDRESS": "reply@consult.example.org"}
+    config = load_config(tmp_path, env)
+    assert config["SOCKETIO_CHANNEL"] == "consult-a"
+    assert config["TOOLKIT_REPLY_ADDRESS"] == "reply@consult.example.org"
+    defaults = load_config(tmp_path, {})
+    assert defaults["SOCKETIO_CHANNEL"] == "flask-socketio"
+    assert defaults["TOOLKIT_REPLY_ADDRESS"] is None
