@@ -179,6 +179,6 @@ def preferences():
         if section_id and request.form.get("back") == "section":
             return redirect(url_for("toolkit.section", section_id=section_id), code=303)
         return redirect(url_for("toolkit.preferences"), code=303)
-    return render_template(
-        "toolkit/preferences.html", **notifications.preference_page(current_user)
-    )
+    status = INVALID if form.errors else 200
+    page = notifications.preference_page(current_user)
+    return render_template("toolkit/preferences.html", **page), status

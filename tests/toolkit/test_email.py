@@ -174,3 +174,9 @@ def test_toolkit_settings_come_from_the_environment(tmp_path):
     defaults = load_config(tmp_path, {})
     assert defaults["SOCKETIO_CHANNEL"] == "flask-socketio"
     assert defaults["TOOLKIT_REPLY_ADDRESS"] is None
+
+
+def test_unknown_frequency_is_refused(member_client):
+    """Is a made-up e-mail choice refused with 422 rather than saved or crashing?"""
+    response = member_client.post("/toolkit/notifications", data={"frequency": "hourly"})
+    assert response.status_code == 422
