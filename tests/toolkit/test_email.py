@@ -180,3 +180,24 @@ def test_unknown_frequency_is_refused(member_client):
     """Is a made-up e-mail choice refused with 422 rather than saved or crashing?"""
     response = member_client.post("/toolkit/notifications", data={"frequency": "hourly"})
     assert response.status_code == 422
+
+
+def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, make_section):
+    """Is a reply that came by e-mail pushed to the section's room like any other comment?"""
+    from consult.extensions import socketio
+    from consult.toolkit.live import NAMESPACE
+
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Question"})
+    listener = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=client)
+    listener.emit("join", {"section": section.id, "last": 1}, namespace=NAMESPACE, callback=True)
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    assert (
+        _mail_in(app, _reply(reply_to, "Answer by mail\n\n> Question")).output.strip() == "accepted"
+    )
+    (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
+    assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
+    listener.disconnect(NAMESPACE)
