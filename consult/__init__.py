@@ -16,6 +16,7 @@ CAPABILITIES = (
     "consult.accounts",
     "consult.dashboard",
     "consult.calls",
+    "consult.toolkit",
 )
 
 
@@ -52,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode="threading",
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         manage_session=False,
     )
 

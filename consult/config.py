@@ -94,6 +94,10 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         #: The ORGANIZER of call invitations; mail to it must reach ``flask mail-in`` for replies.
         "CALLS_ORGANIZER_EMAIL": env.get("CALLS_ORGANIZER_EMAIL") or None,
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL") or "flask-socketio",
+        #: Replies to comment e-mails go to ``<local>+<token>@<domain>`` of this address;
+        #: unset, it is ``reply@`` the domain of MAIL_DEFAULT_SENDER.
+        "TOOLKIT_REPLY_ADDRESS": env.get("TOOLKIT_REPLY_ADDRESS") or None,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,

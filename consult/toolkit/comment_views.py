@@ -1,0 +1,184 @@
+"""Comment actions: plain HTML form posts that work without JavaScript (the script only enhances)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.accounts.roles import member_required, secretariat_required
+from consult.extensions import db
+from consult.forms import INVALID
+from consult.toolkit import bp, discussion, live, notifications
+from consult.toolkit.forms import (
+    ActionForm,
+    CommentForm,
+    EditCommentForm,
+    HideForm,
+    PreferenceForm,
+    ReplyForm,
+)
+from consult.toolkit.models import Comment, Stance
+from consult.toolkit.views import readable_section, section_page
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    readable_section(comment.section_id)
+    return comment
+
+
+def _back_to(comment: Comment):
+    if _wants_json():
+        return jsonify(ok=True, comment=comment.id)
+    url = url_for("toolkit.section", section_id=comment.section_id)
+    return redirect(f"{url}#comment-{comment.id}", code=303)
+
+
+def _save(comment: Comment):
+    """Commit, push the live events, send the e-mails; then answer."""
+    created = [data for data in live.commit_and_broadcast() if data["kind"] == "created"]
+    if created:
+        notifications.notify_new_comment(comment)
+    return _back_to(comment)
+
+
+@bp.post("/toolkit/sections/<int:section_id>/comments")
+@member_required
+def post_comment(section_id: int):
+    """Post a comment, or a reply when ``parent_id`` is given."""
+    section = readable_section(section_id)
+    form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        digits = form.parent_id.data.isdigit()
+        parent = db.session.get(Comment, int(form.parent_id.data)) if digits else None
+        if parent is None or parent.section_id != section.id:
+            abort(404)
+    if not form.validate_on_submit():
+        if _wants_json():
+            return jsonify(ok=False, errors=form.errors), INVALID
+        if parent is None:
+            return section_page(section, form), INVALID
+        return render_template(
+            "toolkit/reply.html", section=section, parent=parent, form=form
+        ), INVALID
+    stance = Stance(form.stance.data) if form.stance.data and parent is None else None
+    comment = discussion.post_comment(
+        section,
+        current_user,
+        form.body.data,
+        parent=parent,
+        stance=stance,
+        quote=form.quote.data or "",
+    )
+    return _save(comment)
+
+
+@bp.get("/toolkit/comments/<int:comment_id>/reply")
+@member_required
+def reply(comment_id: int):
+    """A page with the reply form, for browsers without JavaScript."""
+    parent = _comment_or_404(comment_id)
+    form = ReplyForm()
+    return render_template("toolkit/reply.html", section=parent.section, parent=parent, form=form)
+
+
+@bp.route("/toolkit/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit_comment(comment_id: int):
+    """The author changes a comment; the earlier text is kept."""
+    comment = _comment_or_404(comment_id)
+    if not discussion.can_edit(current_user, comment):
+        abort(403)
+    form = EditCommentForm(body=comment.body) if request.method == "GET" else EditCommentForm()
+    if form.validate_on_submit():
+        discussion.edit_comment(comment, current_user, form.body.data)
+        return _save(comment)
+    status = INVALID if form.errors else 200
+    return render_template("toolkit/edit_comment.html", comment=comment, form=form), status
+
+
+@bp.get("/toolkit/comments/<int:comment_id>/history")
+@member_required
+def comment_history(comment_id: int):
+    """Earlier texts of an edited comment (not of a hidden one, except for the Secretariat)."""
+    comment = _comment_or_404(comment_id)
+    if comment.deleted_at or (comment.hidden_at and not current_user.is_secretariat):
+        abort(404)
+    return render_template(
+        "toolkit/comment_history.html",
+        comment=comment,
+        revisions=discussion.revisions(comment),
+    )
+
+
+@bp.post("/toolkit/comments/<int:comment_id>/delete")
+@member_required
+def delete_comment(comment_id: int):
+    """The author deletes a comment; its replies stay."""
+    comment = _comment_or_404(comment_id)
+    if not discussion.can_edit(current_user, comment):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        discussion.delete_comment(comment, current_user)
+        flash(_("Comment deleted."), "success")
+        return _save(comment)
+    abort(400)
+
+
+@bp.route("/toolkit/comments/<int:comment_id>/hide", methods=["GET", "POST"])
+@secretariat_required
+def hide_comment(comment_id: int):
+    """The Secretariat hides a comment and says why."""
+    comment = _comment_or_404(comment_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        discussion.hide_comment(comment, current_user, form.reason.data)
+        return _save(comment)
+    status = INVALID if form.errors else 200
+    return render_template("toolkit/hide.html", comment=comment, form=form), status
+
+
+@bp.post("/toolkit/comments/<int:comment_id>/<any(unhide, resolve, reopen):action>")
+@secretariat_required
+def moderate(comment_id: int, action: str):
+    """The Secretariat shows a hidden comment again, resolves a thread or reopens it."""
+    comment = _comment_or_404(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "unhide":
+            discussion.unhide_comment(comment, current_user)
+        else:
+            discussion.set_resolved(comment, current_user, action == "resolve")
+    except discussion.NotAllowed:
+        abort(400)
+    return _save(comment)
+
+
+@bp.route("/toolkit/notifications", methods=["GET", "POST"])
+@member_required
+def preferences():
+    """Choose e-mail about comments for the whole toolkit and for each section."""
+    form = PreferenceForm()
+    if form.validate_on_submit():
+        section_id = int(form.section_id.data) if (form.section_id.data or "").isdigit() else None
+        if section_id is not None:
+            readable_section(section_id)
+        notifications.set_preference(current_user, section_id, form.frequency.data)
+        db.session.commit()
+        flash(_("Your e-mail choice is saved."), "success")
+        if section_id and request.form.get("back") == "section":
+            return redirect(url_for("toolkit.section", section_id=section_id), code=303)
+        return redirect(url_for("toolkit.preferences"), code=303)
+    status = INVALID if form.errors else 200
+    page = notifications.preference_page(current_user)
+    return render_template("toolkit/preferences.html", **page), status

@@ -1,0 +1,238 @@
+"""E-mail about comments: each new comment, or a daily digest, as each member chooses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from email.utils import parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import current_app, g
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult import mail
+from consult.accounts.models import User
+from consult.database import utcnow
+from consult.extensions import db
+from consult.tokens import make_token
+from consult.toolkit.models import Comment, DigestMark, Frequency, NotificationPreference, Section
+from consult.urls import external_url
+
+#: Without a choice, members get a daily digest.
+DEFAULT_FREQUENCY = Frequency.DIGEST
+REPLY_PURPOSE = "toolkit-reply"
+
+
+def own_preference(user: Any, section_id: int | None) -> str:
+    """The member's effective choice for a section (or for the whole toolkit)."""
+    prefs = _preferences([user.id])
+    return effective(prefs, user.id, section_id).value
+
+
+def _preferences(user_ids: list[int]) -> dict[tuple[int, int | None], Frequency]:
+    rows = db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids))
+    )
+    return {(row.user_id, row.section_id): row.frequency for row in rows}
+
+
+def effective(prefs: dict, user_id: int, section_id: int | None) -> Frequency:
+    """A section's own choice wins over the whole-toolkit choice, which wins over the default."""
+    if section_id is not None and (user_id, section_id) in prefs:
+        return prefs[(user_id, section_id)]
+    return prefs.get((user_id, None), DEFAULT_FREQUENCY)
+
+
+def set_preference(user: Any, section_id: int | None, frequency: str) -> None:
+    """Save a member's choice for one section, or for the whole toolkit when ``section_id`` is None."""
+    row = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id,
+            NotificationPreference.section_id.is_(None)
+            if section_id is None
+            else NotificationPreference.section_id == section_id,
+        )
+    )
+    if row is None:
+        row = NotificationPreference(user_id=user.id, section_id=section_id)
+        db.session.add(row)
+    row.frequency = Frequency(frequency)
+
+
+def preference_page(user: Any) -> dict[str, Any]:
+    """Context of the preferences page: the toolkit-wide choice and each section's."""
+    from consult.toolkit.forms import FREQUENCY_LABELS, PreferenceForm
+    from consult.toolkit.sections import ordered_sections
+
+    prefs = _preferences([user.id])
+    items = ordered_sections(include_drafts=True)
+    return {
+        "toolkit_form": PreferenceForm(frequency=effective(prefs, user.id, None).value),
+        "section_forms": [
+            (
+                item,
+                PreferenceForm(
+                    frequency=effective(prefs, user.id, item.id).value,
+                    section_id=item.id,
+                    prefix=f"s{item.id}",
+                ),
+                (user.id, item.id) in prefs,
+            )
+            for item in items
+        ],
+        "labels": FREQUENCY_LABELS,
+    }
+
+
+def reply_base() -> tuple[str, str]:
+    """(local part, domain) of the reply address: TOOLKIT_REPLY_ADDRESS, else reply@ the sender's domain."""
+    configured = current_app.config.get("TOOLKIT_REPLY_ADDRESS")
+    if not configured:
+        sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        configured = f"reply@{sender.rpartition('@')[2] or 'localhost'}"
+    local, _sep, domain = configured.partition("@")
+    return local, domain
+
+
+def reply_address(user: User, comment: Comment) -> str:
+    """An address whose local part carries a signed token naming the member and the comment."""
+    token = make_token(REPLY_PURPOSE, f"{user.id}.{comment.id}")
+    local, domain = reply_base()
+    return f"{local}+{token}@{domain}"
+
+
+@contextmanager
+def _language_of(user: User) -> Iterator[None]:
+    """Render in the recipient's language, also outside a request (cron, mail-in)."""
+    config = current_app.config
+    language = (
+        user.language if user.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    )
+    # Flask-Babel keeps a forced locale in ``g`` only once ``g`` holds something; without
+    # it, the locale selector would look at a request that a CLI command does not have.
+    g.setdefault("toolkit_mail_language", language)
+    with force_locale(language):
+        yield
+
+
+def _when(moment: Any, user: User) -> str:
+    return format_datetime(moment, tzinfo=ZoneInfo(user.timezone or "UTC"), locale="en")
+
+
+def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
+    """E-mail the members who want every comment of this section (not the author)."""
+    if comment.hidden_at or comment.deleted_at:
+        return mail.DeliveryReport()
+    users = list(
+        db.session.scalars(select(User).where(User.active.is_(True), User.id != comment.author_id))
+    )
+    prefs = _preferences([u.id for u in users])
+    section = db.session.get(Section, comment.section_id)
+    messages = []
+    link = external_url(
+        "toolkit.section", section_id=comment.section_id, _anchor=f"comment-{comment.id}"
+    )
+    for user in users:
+        if effective(prefs, user.id, comment.section_id) is not Frequency.EVERY:
+            continue
+        with _language_of(user):
+            text, html = mail.render(
+                "toolkit/comment",
+                user=user,
+                comment=comment,
+                section=section,
+                link=link,
+                when=_when(comment.created_at, user),
+            )
+            subject = _(
+                "[Toolkit] %(author)s on “%(section)s”",
+                author=comment.author.display_name,
+                section=section.title,
+            )
+        messages.append(
+            mail.Message(
+                to=user.email,
+                subject=subject,
+                text=text,
+                html=html,
+                reply_to=reply_address(user, comment),
+            )
+        )
+    return mail.send_all(messages)
+
+
+def send_digests(now: Any = None) -> dict[str, int]:
+    """Send each member who chose a digest the comments since their last one; safe to repeat."""
+    now = now or utcnow()
+    newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
+    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+    prefs = _preferences([u.id for u in users])
+    marks = {m.user_id: m for m in db.session.scalars(select(DigestMark))}
+    oldest_mark = min((m.last_comment_id for m in marks.values()), default=0)
+    comments = list(
+        db.session.scalars(
+            select(Comment)
+            .where(
+                Comment.id > oldest_mark,
+                Comment.id <= newest,
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
+            )
+            .options(joinedload(Comment.author), joinedload(Comment.section))
+            .order_by(Comment.id)
+        )
+    )
+    sent = skipped = 0
+    for user in users:
+        mark = marks.get(user.id)
+        since_id = mark.last_comment_id if mark else 0
+        since_time = now - timedelta(days=1) if mark is None else None
+        picked = [
+            c
+            for c in comments
+            if c.id > since_id
+            and (since_time is None or c.created_at >= since_time)
+            and c.author_id != user.id
+            and effective(prefs, user.id, c.section_id) is Frequency.DIGEST
+        ]
+        if picked:
+            by_section: dict[Section, list[Comment]] = defaultdict(list)
+            for comment in picked:
+                by_section[comment.section].append(comment)
+            with _language_of(user):
+                text, html = mail.render(
+                    "toolkit/digest",
+                    user=user,
+                    by_section=by_section,
+                    when=lambda moment, user=user: _when(moment, user),
+                    link=lambda c: external_url(
+                        "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
+                    ),
+                )
+                subject = _("[Toolkit] %(count)d new comments", count=len(picked))
+            report = mail.send(
+                mail.Message(
+                    to=user.email,
+                    subject=subject,
+                    text=text,
+                    html=html,
+                )
+            )
+            if not report.ok:
+                skipped += 1
+                continue
+            sent += 1
+        if mark is None:
+            mark = DigestMark(user_id=user.id)
+            db.session.add(mark)
+        mark.last_comment_id = newest
+        mark.sent_at = now
+        db.session.commit()
+    return {"sent": sent, "failed": skipped}

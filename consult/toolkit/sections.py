@@ -1,0 +1,149 @@
+"""Rules for sections: who reads them, saving versions, ordering, and diffs between versions."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.database import utcnow
+from consult.extensions import db
+from consult.toolkit.models import Section, SectionStatus, SectionVersion
+
+
+def can_read(user: Any, section: Section) -> bool:
+    """Published sections are public; the others are for signed-in members only."""
+    return section.published or bool(getattr(user, "is_authenticated", False))
+
+
+def can_discuss(user: Any, section: Section) -> bool:
+    """Comments, positions and live updates are for signed-in members of the Steering Group."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def ordered_sections(include_drafts: bool) -> list[Section]:
+    """The toolkit in order; without drafts, only the published sections."""
+    query = select(Section).order_by(Section.position, Section.id)
+    if not include_drafts:
+        query = query.where(Section.published.is_(True))
+    return list(db.session.scalars(query))
+
+
+def create_section(
+    *,
+    title: str,
+    body: str,
+    status: SectionStatus,
+    author: Any,
+    responsible_id: int | None = None,
+    published: bool = False,
+) -> Section:
+    """Add a section at the end of the toolkit, with its first version."""
+    last = db.session.scalar(select(func.max(Section.position))) or 0
+    section = Section(
+        title=title,
+        body=body,
+        status=status,
+        responsible_id=responsible_id,
+        published=published,
+        position=last + 1,
+    )
+    db.session.add(section)
+    db.session.flush()
+    _save_version(section, author, note="")
+    return section
+
+
+def update_section(section: Section, *, author: Any, note: str = "", **changes: Any) -> bool:
+    """Apply ``changes``; a new version is saved when the title, text or status changed."""
+    versioned = False
+    for name, value in changes.items():
+        if getattr(section, name) != value:
+            versioned |= name in {"title", "body", "status"}
+            setattr(section, name, value)
+    section.updated_at = utcnow()
+    if versioned:
+        _save_version(section, author, note)
+    return versioned
+
+
+def _save_version(section: Section, author: Any, note: str) -> SectionVersion:
+    section.version += 1
+    version = SectionVersion(
+        section_id=section.id,
+        number=section.version,
+        title=section.title,
+        body=section.body,
+        status=section.status,
+        author_id=getattr(author, "id", None),
+        note=note,
+    )
+    db.session.add(version)
+    return version
+
+
+def move_section(section: Section, direction: str) -> None:
+    """Swap a section with its neighbour ``up`` or ``down``; renumber so positions stay distinct."""
+    sections = ordered_sections(include_drafts=True)
+    index = sections.index(section)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(sections):
+        sections[index], sections[other] = sections[other], sections[index]
+    for position, item in enumerate(sections, start=1):
+        item.position = position
+
+
+def versions_of(section: Section) -> list[SectionVersion]:
+    """Every version of a section, newest first."""
+    return list(
+        db.session.scalars(
+            select(SectionVersion)
+            .where(SectionVersion.section_id == section.id)
+            .order_by(SectionVersion.number.desc())
+        )
+    )
+
+
+def version(section: Section, number: int) -> SectionVersion | None:
+    """One version of a section by its number."""
+    return db.session.scalar(
+        select(SectionVersion).where(
+            SectionVersion.section_id == section.id, SectionVersion.number == number
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a diff: ``kind`` is ``same``, ``added`` or ``removed``."""
+
+    kind: str
+    text: str
+
+    @property
+    def sign(self) -> str:
+        """``+``, ``-`` or a space, so the change is not told by colour alone."""
+        return {"added": "+", "removed": "-"}.get(self.kind, " ")
+
+
+def diff_texts(old: str, new: str) -> list[DiffLine]:
+    """Line-by-line difference between two texts."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    lines: list[DiffLine] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines.extend(DiffLine("same", line) for line in old_lines[i1:i2])
+            continue
+        lines.extend(DiffLine("removed", line) for line in old_lines[i1:i2])
+        lines.extend(DiffLine("added", line) for line in new_lines[j1:j2])
+    return lines
+
+
+def diff_versions(old: SectionVersion, new: SectionVersion) -> list[DiffLine]:
+    """Difference between two versions, the title and status included as the first lines."""
+    head_old = [f"# {old.title}", f"[{old.status.value}]", ""]
+    head_new = [f"# {new.title}", f"[{new.status.value}]", ""]
+    return diff_texts("\n".join([*head_old, old.body]), "\n".join([*head_new, new.body]))

@@ -1,0 +1,203 @@
+"""E-mail: preferences, notifications with a reply address, replies by e-mail, digests."""
+
+from __future__ import annotations
+
+import logging
+import re
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.toolkit import notifications
+from consult.toolkit.models import Comment
+from consult.toolkit.replies import strip_reply
+from tests.conftest import body_text, sign_in
+
+
+def _choose(client, user, frequency: str, section=None) -> None:
+    sign_in(client, user)
+    data = {"frequency": frequency, "section_id": str(section.id) if section else ""}
+    assert client.post("/toolkit/notifications", data=data).status_code == 303
+
+
+def _reply(to: str, body: str, sender: str = "someone@example.org") -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = "Re: [Toolkit] a comment"
+    message.set_content(body)
+    return message.as_bytes()
+
+
+def _mail_in(app, raw: bytes):
+    return app.test_cli_runner().invoke(args=["mail-in"], input=raw)
+
+
+def test_preferences_per_section_override_the_whole_toolkit(client, make_member, make_section):
+    """Does a section's own choice win over the toolkit-wide one, which wins over the default digest?"""
+    member = make_member()
+    scope, other = make_section(), make_section()
+    assert notifications.own_preference(member, scope.id) == "digest"
+    _choose(client, member, "none")
+    _choose(client, member, "every", scope)
+    assert notifications.own_preference(member, scope.id) == "every"
+    assert notifications.own_preference(member, other.id) == "none"
+    page = client.get("/toolkit/notifications").get_data(as_text=True)
+    assert "(as for the whole toolkit)" in page
+
+
+def test_new_comment_mails_those_who_want_every_comment(
+    client, mailbox, make_member, make_section, make_comment
+):
+    """Do members who chose every comment get a mail with a signed reply address, and no one else?"""
+    section = make_section(title="Use and impact in developing countries")
+    author, eager, quiet, digest = make_member(), make_member(), make_member(), make_member()
+    _choose(client, eager, "every")
+    _choose(client, quiet, "every")
+    _choose(client, quiet, "none", section)
+    _choose(client, author, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Case studies first."})
+    assert [str(m["To"]) for m in mailbox.messages] == [eager.email]
+    message = mailbox.last(eager.email)
+    assert "Use and impact in developing countries" in str(message["Subject"])
+    assert "Case studies first." in body_text(message)
+    assert re.fullmatch(r"reply\+[A-Za-z0-9_.\-]+@example\.org", str(message["Reply-To"]))
+    assert not mailbox.to(digest.email)
+
+
+def test_reply_by_email_is_posted_without_quote_and_signature(
+    app, client, mailbox, make_member, make_section, make_comment
+):
+    """Is an e-mailed reply posted under the comment, with the quoted text and signature cut off?"""
+    section = make_section()
+    author, replier = make_member(), make_member(name="Nairobi NGO")
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "What about SMEs?"})
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    text = (
+        "Small firms need a simpler checklist.\n\n"
+        "Regards,\n--\nNairobi NGO\nwww.example.org\n\n"
+        "On Mon, 1 May 2000 at 10:00, Consult <consult@example.org> wrote:\n> What about SMEs?\n"
+    )
+    result = _mail_in(app, _reply(reply_to, text, sender=replier.email))
+    assert result.output.strip() == "accepted"
+    posted = db.session.scalar(select(Comment).where(Comment.via_email.is_(True)))
+    assert posted.body == "Small firms need a simpler checklist.\n\nRegards,"
+    assert posted.author_id == replier.id and posted.parent_id is not None
+    sign_in(client, author)
+    page = client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
+    assert "Small firms need a simpler checklist." in page and "by e-mail" in page
+
+
+def test_bad_replies_post_nothing_and_are_logged(
+    app, client, mailbox, make_member, make_section, make_comment, caplog
+):
+    """Do a missing token, a forged token and a deactivated member post nothing, each logged?"""
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Original"})
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    local, domain = reply_to.split("@")
+    forged = local[:-3] + ("aaa" if not local.endswith("aaa") else "bbb") + "@" + domain
+    caplog.set_level(logging.INFO)
+
+    assert _mail_in(app, _reply("reply@example.org", "No token")).output.strip() == "not mine"
+    assert _mail_in(app, _reply(forged, "Forged")).output.strip() == "rejected"
+    assert "reply token is not valid" in caplog.text
+    replier.active = False
+    db.session.commit()
+    assert _mail_in(app, _reply(reply_to, "Deactivated")).output.strip() == "rejected"
+    assert "is not active" in caplog.text
+    assert db.session.scalar(select(Comment).where(Comment.via_email.is_(True))) is None
+
+
+def test_strip_reply_handles_common_mail_clients():
+    """Are quotes, quote headers, signatures and phone footers removed, the new text kept?"""
+    assert strip_reply("Yes.\n\n> quoted\n> more") == "Yes."
+    assert strip_reply("Agreed.\n-- \nJane\nNGO") == "Agreed."
+    assert strip_reply("Fine\n\n-----Original Message-----\nFrom: x") == "Fine"
+    assert strip_reply("Ok\n\nSent from my phone") == "Ok"
+    assert (
+        strip_reply("Text\r\n\r\nOn Tue, 2 May 2000, Consult <c@example.org>\r\nwrote:\r\n> x")
+        == "Text"
+    )
+    assert strip_reply("Le mar. 2 mai 2000, Consult a écrit :\n> x") == ""
+    assert strip_reply("Line one\nLine two") == "Line one\nLine two"
+
+
+def test_digests_go_once_even_when_run_twice(
+    app, client, mailbox, make_member, make_section, make_comment
+):
+    """Does send-digests mail the digest members their new comments once, and nothing on a second run?"""
+    section = make_section(title="Information needs")
+    author, reader, none = make_member(), make_member(), make_member()
+    _choose(client, none, "none")
+    make_comment(section, author, "Needs of developing countries")
+    make_comment(section, author, "And of economies in transition")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["send-digests"])
+    assert "Digests sent: 2" in first.output  # the reader, and the section's first officer
+    message = mailbox.last(reader.email)
+    assert "Needs of developing countries" in body_text(message)
+    assert "Information needs" in body_text(message)
+    assert not mailbox.to(author.email) and not mailbox.to(none.email)
+    mailbox.clear()
+    second = runner.invoke(args=["send-digests"])
+    assert "Digests sent: 0" in second.output and mailbox.messages == []
+    make_comment(section, author, "A third one")
+    runner.invoke(args=["send-digests"])
+    assert "A third one" in body_text(mailbox.last(reader.email))
+    assert "Needs of developing countries" not in body_text(mailbox.last(reader.email))
+
+
+def test_dashboard_shows_recent_comments(member_client, make_member, make_section, make_comment):
+    """Does the dashboard's panel list the latest comments with their section?"""
+    section = make_section(title="Toronto key elements")
+    make_comment(section, make_member(name="Union member"), "Labour standards")
+    html = member_client.get("/dashboard").get_data(as_text=True)
+    assert "Recent comments" in html and "Toronto key elements" in html and "Union member" in html
+
+
+def test_toolkit_settings_come_from_the_environment(tmp_path):
+    """Are SOCKETIO_CHANNEL and TOOLKIT_REPLY_ADDRESS read from the environment, with defaults?"""
+    from consult.config import load_config
+
+    env = {"SOCKETIO_CHANNEL": "consult-a", "TOOLKIT_REPLY_ADDRESS": "reply@consult.example.org"}
+    config = load_config(tmp_path, env)
+    assert config["SOCKETIO_CHANNEL"] == "consult-a"
+    assert config["TOOLKIT_REPLY_ADDRESS"] == "reply@consult.example.org"
+    defaults = load_config(tmp_path, {})
+    assert defaults["SOCKETIO_CHANNEL"] == "flask-socketio"
+    assert defaults["TOOLKIT_REPLY_ADDRESS"] is None
+
+
+def test_unknown_frequency_is_refused(member_client):
+    """Is a made-up e-mail choice refused with 422 rather than saved or crashing?"""
+    response = member_client.post("/toolkit/notifications", data={"frequency": "hourly"})
+    assert response.status_code == 422
+
+
+def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, make_section):
+    """Is a reply that came by e-mail pushed to the section's room like any other comment?"""
+    from consult.extensions import socketio
+    from consult.toolkit.live import NAMESPACE
+
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Question"})
+    listener = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=client)
+    listener.emit("join", {"section": section.id, "last": 1}, namespace=NAMESPACE, callback=True)
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    assert (
+        _mail_in(app, _reply(reply_to, "Answer by mail\n\n> Question")).output.strip() == "accepted"
+    )
+    (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
+    assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
+    listener.disconnect(NAMESPACE)
