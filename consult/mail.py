@@ -10,7 +10,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,20 @@ class DeliveryReport:
     def ok(self) -> bool:
         """True when every message went out."""
         return not self.failed
+
+
+@contextmanager
+def in_language_of(recipient: Any) -> Iterator[None]:
+    """Render what follows in the recipient's language when the site offers it, else the default.
+
+    Works outside a request too (cron commands, mail-in).
+    """
+    config = current_app.config
+    language = getattr(recipient, "language", None)
+    if language not in config["LANGUAGES"]:
+        language = config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        yield
 
 
 def render(template: str, **context: Any) -> tuple[str, str]:

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult import ical, mail
@@ -116,7 +115,7 @@ def send_invitations(call: Call, *, update: bool = False) -> mail.DeliveryReport
             "page": external_url("calls.call", call_id=call.id),
             "update": update,
         }
-        with force_locale(user.language or "en"):
+        with mail.in_language_of(user):
             text, html = mail.render("calls/invite", **context)
             subject = (
                 _("Changed: %(name)s", name=call.series.name)
@@ -142,7 +141,7 @@ def send_cancellations(call: Call) -> mail.DeliveryReport:
     ics = ical.cancel(meeting(call))
     messages = []
     for attendance in call.attendances:
-        with force_locale(attendance.user.language or "en"):
+        with mail.in_language_of(attendance.user):
             text, html = mail.render(
                 "calls/cancel",
                 call=call,
@@ -169,7 +168,7 @@ def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Mess
     messages = []
     items = call.published_agenda
     for attendance in attendances:
-        with force_locale(attendance.user.language or "en"):
+        with mail.in_language_of(attendance.user):
             text, html = mail.render(
                 "calls/agenda",
                 call=call,
@@ -194,7 +193,7 @@ def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Mess
 def send_failure_report(call: Call, failed: dict[str, str]) -> mail.DeliveryReport:
     """Tell the series' organiser which members an e-mail about ``call`` did not reach."""
     organiser = call.series.organiser
-    with force_locale(organiser.language or "en"):
+    with mail.in_language_of(organiser):
         text, html = mail.render(
             "calls/failures",
             call=call,

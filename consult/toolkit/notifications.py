@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import current_app, g
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -108,20 +105,6 @@ def reply_address(user: User, comment: Comment) -> str:
     return f"{local}+{token}@{domain}"
 
 
-@contextmanager
-def _language_of(user: User) -> Iterator[None]:
-    """Render in the recipient's language, also outside a request (cron, mail-in)."""
-    config = current_app.config
-    language = (
-        user.language if user.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    )
-    # Flask-Babel keeps a forced locale in ``g`` only once ``g`` holds something; without
-    # it, the locale selector would look at a request that a CLI command does not have.
-    g.setdefault("toolkit_mail_language", language)
-    with force_locale(language):
-        yield
-
-
 def _when(moment: Any, user: User) -> str:
     return format_datetime(moment, tzinfo=ZoneInfo(user.timezone or "UTC"), locale="en")
 
@@ -142,7 +125,7 @@ def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
     for user in users:
         if effective(prefs, user.id, comment.section_id) is not Frequency.EVERY:
             continue
-        with _language_of(user):
+        with mail.in_language_of(user):
             text, html = mail.render(
                 "toolkit/comment",
                 user=user,
@@ -206,7 +189,7 @@ def send_digests(now: Any = None) -> dict[str, int]:
             by_section: dict[Section, list[Comment]] = defaultdict(list)
             for comment in picked:
                 by_section[comment.section].append(comment)
-            with _language_of(user):
+            with mail.in_language_of(user):
                 text, html = mail.render(
                     "toolkit/digest",
                     user=user,

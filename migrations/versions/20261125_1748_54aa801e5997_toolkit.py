@@ -1,7 +1,7 @@
 """toolkit
 
 Revision ID: 54aa801e5997
-Revises: a156b6d0ca6d
+Revises: 6ddcabe32b5a
 Create Date: 2026-11-25 17:48:20.067994
 
 """
@@ -13,7 +13,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = '54aa801e5997'
-down_revision = 'a156b6d0ca6d'
+down_revision = '6ddcabe32b5a'
 branch_labels = None
 depends_on = None
 

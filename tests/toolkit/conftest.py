@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -79,22 +77,12 @@ def live_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def start_quietly(server: LiveServer) -> LiveServer:
-    """Start a live server; ``LiveServer.start`` leaves its log file object to the garbage
-    collector, whose ResourceWarning would fail the test under ``filterwarnings = error``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        server.start()
-        gc.collect()
-    return server
-
-
 @pytest.fixture(scope="session")
 def toolkit_server(
     live_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """One gunicorn process (as in production) shared by the toolkit's live tests."""
     instance = tmp_path_factory.mktemp("toolkit-live")
-    server = start_quietly(LiveServer(env=live_env(live_database_url, instance)))
+    server = LiveServer(env=live_env(live_database_url, instance)).start()
     yield server
     server.stop()

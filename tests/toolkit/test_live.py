@@ -11,7 +11,7 @@ from consult.toolkit.live import NAMESPACE
 from tests.conftest import sign_in
 from tests.live import LiveServer
 from tests.services import require_redis
-from tests.toolkit.conftest import live_env, start_quietly
+from tests.toolkit.conftest import live_env
 from tests.toolkit.livehelpers import Listener, browser_session, post_comment, seed
 
 
@@ -168,9 +168,9 @@ def test_two_processes_share_events_through_redis(live_database_url, tmp_path):
     env = {"SOCKETIO_MESSAGE_QUEUE": redis_url, "SOCKETIO_CHANNEL": channel}
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first = start_quietly(LiveServer(env=live_env(live_database_url, tmp_path / "a", **env)))
+    first = LiveServer(env=live_env(live_database_url, tmp_path / "a", **env)).start()
     try:
-        second = start_quietly(LiveServer(env=live_env(live_database_url, tmp_path / "b", **env)))
+        second = LiveServer(env=live_env(live_database_url, tmp_path / "b", **env)).start()
     except Exception:
         first.stop()
         raise
