@@ -7,9 +7,9 @@ bp = Blueprint("public", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and its navigation entries."""
+    """Register the blueprint, navigation entries, home blocks and demo data."""
     from consult.navigation import NavItem, add_nav_item
-    from consult.public import views  # noqa: F401  (registers the routes)
+    from consult.public import models, views  # noqa: F401  (registers models and routes)
 
     app.register_blueprint(bp)
     add_nav_item(app, NavItem("public.home", _l("Home"), "public", order=0))
