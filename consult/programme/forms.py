@@ -26,8 +26,8 @@ class ItemForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    owner = SelectField(_l("Owner"), coerce=_optional_id, validators=[Optional()])
-    constituency = SelectField(_l("Constituency"), coerce=_optional_id, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=_optional_id, validators=[Optional()])
+    constituency_id = SelectField(_l("Constituency"), coerce=_optional_id, validators=[Optional()])
     due_date = DateField(
         _l("Due date"),
         validators=[Optional()],
@@ -48,7 +48,7 @@ class ItemForm(FlaskForm):
         )
         constituencies = db.session.scalars(select(Constituency).order_by(Constituency.position))
         none = ("", _l("— None —"))
-        self.owner.choices = select_choices([none, *((u.id, u.display_name) for u in users)])
-        self.constituency.choices = select_choices(
+        self.owner_id.choices = select_choices([none, *((u.id, u.display_name) for u in users)])
+        self.constituency_id.choices = select_choices(
             [none, *((c.id, c.name) for c in constituencies)]
         )

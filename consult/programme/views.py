@@ -41,9 +41,11 @@ def index():
 def _apply(form: ItemForm, item: ProgrammeItem) -> None:
     item.title = form.title.data.strip()
     item.description = form.description.data or ""
-    item.owner = db.session.get(User, form.owner.data) if form.owner.data else None
+    item.owner = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
     item.constituency = (
-        db.session.get(Constituency, form.constituency.data) if form.constituency.data else None
+        db.session.get(Constituency, form.constituency_id.data)
+        if form.constituency_id.data
+        else None
     )
     item.due_date = form.due_date.data
     item.status = ItemStatus(form.status.data)
@@ -76,13 +78,6 @@ def new_item():
 def edit_item(item_id: int):
     """Change an item."""
     item = db.session.get(ProgrammeItem, item_id) or abort(404)
-    form = ItemForm(
-        obj=item,
-        data={
-            "owner": item.owner_id,
-            "constituency": item.constituency_id,
-            "status": item.status.value,
-        },
-    )
+    form = ItemForm(obj=item)
     form.fill_choices()
     return _edit_page(item, form, creating=False)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.database import utcnow
 from consult.extensions import db
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip its accents, the same way for data and queries."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _enum(kind: type[enum.Enum], length: int = 20) -> Enum:
@@ -164,6 +171,8 @@ class ViaProfile(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    #: Name, organisation and description folded for search (lower case, no accents).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     proposed_by: Mapped[User | None] = relationship()
     country_rows: Mapped[list[ProfileCountry]] = relationship(
@@ -200,6 +209,13 @@ class ViaProfile(db.Model):
     def is_public(self) -> bool:
         """True when anyone may see the profile."""
         return self.status is ProfileStatus.PUBLISHED
+
+
+@event.listens_for(ViaProfile, "before_insert")
+@event.listens_for(ViaProfile, "before_update")
+def _fill_search_text(mapper: object, connection: object, profile: ViaProfile) -> None:
+    """Keep the folded search text in step with the fields it is made of."""
+    profile.search_text = fold(" ".join([profile.name, profile.organisation, profile.description]))
 
 
 class Assessment(db.Model):

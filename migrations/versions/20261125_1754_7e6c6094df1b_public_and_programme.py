@@ -1,8 +1,8 @@
 """public and programme
 
-Revision ID: f3992199984a
+Revision ID: 7e6c6094df1b
 Revises: a156b6d0ca6d
-Create Date: 2026-11-25 17:48:39.096300
+Create Date: 2026-11-25 17:54:02.213483
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import consult.database
 
 
 # revision identifiers, used by Alembic.
-revision = 'f3992199984a'
+revision = '7e6c6094df1b'
 down_revision = 'a156b6d0ca6d'
 branch_labels = None
 depends_on = None
@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('created_at', consult.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', consult.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_at', consult.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['proposed_by_id'], ['users.id'], name=op.f('fk_via_profiles_proposed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_via_profiles'))
     )
