@@ -29,6 +29,7 @@ from consult.public.models import (
     Rating,
     ViaProfile,
 )
+from consult.public.notifications import notify_proposal
 from consult.public.views import key_elements
 
 
@@ -133,6 +134,7 @@ def propose_profile():
         _apply(form, profile)
         db.session.add(profile)
         db.session.commit()
+        notify_proposal(profile, current_user)
         flash(
             _("Thank you. The Secretariat will review your proposal before it is published."),
             "success",

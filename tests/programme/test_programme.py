@@ -148,3 +148,21 @@ def test_demo_data_is_loaded_once(app):
     assert countries == ["BR", "CN", "HU", "ID", "IN", "MX", "ZA"]
     elements = list(db.session.scalars(select(KeyElement.title)))
     assert all("to be entered" in title for title in elements)
+
+
+def test_an_owner_sees_open_items_on_the_dashboard(client, make_member):
+    """Does the dashboard list the member's own open items, not done or others' ones?"""
+    from tests.conftest import sign_in
+
+    owner = make_member()
+    mine = ProgrammeItem(
+        title="Collect case material", owner_id=owner.id, due_date=date(2000, 6, 1)
+    )
+    done = ProgrammeItem(title="Old task", owner_id=owner.id, status=ItemStatus.DONE)
+    other = ProgrammeItem(title="Someone else's task")
+    db.session.add_all([mine, done, other])
+    db.session.commit()
+    html = sign_in(client, owner).get("/dashboard").get_data(as_text=True)
+    assert "Your work programme items" in html
+    assert "Collect case material" in html
+    assert "Old task" not in html and "Someone else" not in html

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.public.models import KeyElement, ProfileStatus, ViaProfile
-from tests.conftest import sign_in
+from tests.conftest import body_text, links_in, sign_in
 
 PROPOSAL = {
     "name": "Tourism charter",
@@ -144,3 +144,19 @@ def test_members_cannot_edit_key_elements(member_client, make_key_element):
     response = member_client.post(f"/manage/key-elements/{element.id}/edit", data={"title": "X"})
     assert response.status_code == 403
     assert element.title == "One"
+
+
+def test_the_secretariat_hears_of_a_proposal_by_email(
+    client, make_member, make_secretariat, mailbox
+):
+    """Does each active officer get an e-mail with a link to the proposal to review?"""
+    officer = make_secretariat("officer@example.org")
+    make_secretariat("former@example.org", active=False)
+    sign_in(client, make_member(name="Proposing Member"))
+    client.post("/profiles/propose", data=PROPOSAL)
+    profile = db.session.scalar(select(ViaProfile).where(ViaProfile.name == "Tourism charter"))
+    message = mailbox.last(officer.email)
+    assert "Tourism charter" in message["Subject"]
+    assert "Proposing Member" in body_text(message)
+    assert f"http://consult.test/profiles/{profile.id}" in links_in(message)
+    assert mailbox.to("former@example.org") == []
