@@ -189,6 +189,9 @@ def seed_public(users: dict[str, User]) -> None:
     have = {case.country for case in project.case_studies}
     for country in CASE_COUNTRIES:
         if country not in have:
-            project.case_studies.append(CaseStudy(country=country, status=CaseStatus.PLANNED))
+            note = "The economy in transition of the list." if country == "HU" else ""
+            project.case_studies.append(
+                CaseStudy(country=country, status=CaseStatus.PLANNED, note=note)
+            )
     _seed_note(project, users.get("secretariat@example.org"))
     db.session.flush()

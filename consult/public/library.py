@@ -45,9 +45,15 @@ def studies():
     )
     documents = [d for d in db.session.scalars(visible_documents(current_user))]
     documents = [d for d in documents if can_view_document(current_user, d)]
+    all_studies = list(all_studies)
+    cases = {
+        study.id: sorted(study.case_studies, key=lambda case: country_name(case.country))
+        for study in all_studies
+    }
     return render_template(
         "public/studies.html",
-        studies=list(all_studies),
+        studies=all_studies,
+        cases=cases,
         documents=documents,
         case_labels=CASE_STATUS_LABELS,
         readable={d.id for d in documents},

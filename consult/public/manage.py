@@ -22,6 +22,7 @@ from consult.public.forms import (
 )
 from consult.public.keyelements import move, renumber
 from consult.public.models import (
+    STATUS_LABELS,
     Assessment,
     KeyElement,
     ProfileStatus,
@@ -120,7 +121,7 @@ def set_profile_status(profile_id: int, status: str):
     if ConfirmForm().validate_on_submit():
         set_status(profile, new_status)
         db.session.commit()
-        flash(_("The profile is now: %(status)s.", status=new_status.value), "success")
+        flash(_("The profile is now: %(status)s.", status=STATUS_LABELS[new_status]), "success")
     return redirect(url_for("public.profile", profile_id=profile.id))
 
 
