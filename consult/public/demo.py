@@ -29,8 +29,7 @@ from consult.public.uploads import upload_folder
 PLACEHOLDER_ELEMENTS = 3
 WORKSHOP = (
     "One of the three voluntary codes of conduct drawn up by international organisations that "
-    "the NGO members of the Steering Group planned to study at a one-day workshop on "
-    "28 April 2000."
+    "the NGO members of the Steering Group may study at a one-day workshop on 28 April 2000."
 )
 
 #: (name, organisation, type, sector, year, description)

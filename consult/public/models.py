@@ -106,7 +106,7 @@ SECTORS = {
     "agriculture": _l("Agriculture and pesticides"),
     "chemicals": _l("Chemicals"),
     "health": _l("Health and nutrition"),
-    "multi-sector": _l("All sectors"),
+    "multi-sector": _l("Several sectors"),
     "energy": _l("Energy"),
     "forestry": _l("Forestry"),
     "mining": _l("Mining"),
