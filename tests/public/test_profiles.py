@@ -44,6 +44,8 @@ def test_a_members_proposal_stays_hidden_until_the_secretariat_approves(
 
     sign_in(client, make_secretariat())
     assert "Tourism charter" in client.get("/manage/profiles").get_data(as_text=True)
+    page = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert "Approve and publish" in page and "Decline" in page
     client.post(f"/manage/profiles/{profile.id}/status/published")
     assert profile.status is ProfileStatus.PUBLISHED
     assert profile.published_at is not None
