@@ -40,12 +40,15 @@ UPLOAD_ENDPOINTS = {"public.upload_document"}
 @bp.get("/studies")
 def studies():
     """The background paper, the case-study project by country, and every readable document."""
-    all_studies = db.session.scalars(
-        select(Study).order_by(Study.position, Study.id).options(selectinload(Study.case_studies))
+    all_studies = list(
+        db.session.scalars(
+            select(Study)
+            .order_by(Study.position, Study.id)
+            .options(selectinload(Study.case_studies))
+        )
     )
-    documents = [d for d in db.session.scalars(visible_documents(current_user))]
-    documents = [d for d in documents if can_view_document(current_user, d)]
-    all_studies = list(all_studies)
+    candidates = db.session.scalars(visible_documents(current_user))
+    documents = [d for d in candidates if can_view_document(current_user, d)]
     cases = {
         study.id: sorted(study.case_studies, key=lambda case: country_name(case.country))
         for study in all_studies
