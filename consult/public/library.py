@@ -28,6 +28,7 @@ from consult.public.models import (
 )
 from consult.public.uploads import (
     UploadRejected,
+    max_upload_bytes,
     remove_file,
     store_upload,
     stored_path,
@@ -35,6 +36,8 @@ from consult.public.uploads import (
 )
 
 UPLOAD_ENDPOINTS = {"public.upload_document"}
+#: Bodies up to this many times the limit are read to the end before the 413 answer.
+DRAIN_FACTOR = 4
 
 
 @bp.get("/studies")
@@ -170,11 +173,30 @@ def upload_document():
     return render_template("public/upload.html", form=form, document=None), status
 
 
+def _drain_body() -> None:
+    """Read and drop an unread request body of moderate size.
+
+    A server cannot reuse a connection whose request body was left unread, and a
+    browser then shows a reset connection instead of our message. Bodies far
+    over the limit are not drained: those connections are simply closed.
+    """
+    stream = request.environ.get("wsgi.input")
+    remaining = request.content_length or 0
+    if stream is None or remaining > DRAIN_FACTOR * (max_upload_bytes() or 0):
+        return
+    while remaining > 0:
+        chunk = stream.read(min(64 * 1024, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 @bp.errorhandler(413)
 def handle_too_large(error):
     """A too-large upload gets the form back with the limit in words; other pages the 413 page."""
     if request.endpoint not in UPLOAD_ENDPOINTS:
         return render_error(413)
+    _drain_body()
     form = UploadForm(formdata=None)
     form.attach_to.choices = _attach_choices()
     form.file.errors = [too_large_message()]
