@@ -27,7 +27,7 @@ def recent_profiles_block() -> HomeBlock | None:
         db.session.scalars(
             select(ViaProfile)
             .where(ViaProfile.status == ProfileStatus.PUBLISHED)
-            .order_by(ViaProfile.published_at.desc(), ViaProfile.id.desc())
+            .order_by(ViaProfile.published_at.desc().nulls_last(), ViaProfile.id.desc())
             .limit(5)
         )
     )
