@@ -17,6 +17,7 @@ CAPABILITIES = (
     "consult.dashboard",
     "consult.calls",
     "consult.toolkit",
+    "consult.programme",
 )
 
 

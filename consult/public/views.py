@@ -1,13 +1,129 @@
-"""Public pages."""
+"""Public pages: home, key elements, the VIA compilation and matrix, the members directory."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from consult.extensions import db
+from consult.i18n import country_name
 from consult.public import bp
+from consult.public.directory import directory_groups
+from consult.public.documents import can_view_document
+from consult.public.home import home_blocks
+from consult.public.matrix import build_matrix
+from consult.public.models import (
+    DOCUMENT_KINDS,
+    RATING_LABELS,
+    RATING_SIGNS,
+    SECTORS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    Assessment,
+    KeyElement,
+    ProfileStatus,
+    Rating,
+    ViaProfile,
+)
+from consult.public.profiles import (
+    ProfileQuery,
+    can_view_profile,
+    published_countries,
+    search_profiles,
+)
+from consult.public.uploads import limit_text
+
+#: Names and signs for templates of this blueprint.
+LABELS = {
+    "rating": RATING_LABELS,
+    "sign": RATING_SIGNS,
+    "sector": SECTORS,
+    "status": STATUS_LABELS,
+    "type": TYPE_LABELS,
+}
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"via_labels": LABELS, "via_document_kinds": DOCUMENT_KINDS, "upload_limit": limit_text}
+
+
+@bp.app_template_filter("country_names")
+def _country_names(codes: list[str]) -> str:
+    return ", ".join(sorted(country_name(code) for code in codes))
+
+
+def key_elements() -> list[KeyElement]:
+    """The key elements in display order."""
+    return list(db.session.scalars(select(KeyElement).order_by(KeyElement.position, KeyElement.id)))
 
 
 @bp.get("/")
 def home():
-    """What the process is, for a visitor."""
-    return render_template("public/home.html")
+    """What the process is, for a visitor, and the blocks capabilities contribute."""
+    return render_template("public/home.html", blocks=home_blocks())
+
+
+@bp.get("/key-elements")
+def key_elements_page():
+    """The key elements identified at Toronto."""
+    return render_template("public/key_elements.html", elements=key_elements())
+
+
+@bp.get("/profiles")
+def profiles():
+    """The public compilation of VIA profiles: search, filters, pages."""
+    query = ProfileQuery.from_args(request.args)
+    page = search_profiles(query)
+    locale = str(get_locale())
+    countries = sorted(
+        ((code, country_name(code, locale)) for code in published_countries()),
+        key=lambda pair: pair[1],
+    )
+    return render_template(
+        "public/profiles.html",
+        query=query,
+        page=page,
+        countries=countries,
+        query_page_args=lambda number: query.args(page=number),
+    )
+
+
+@bp.get("/profiles/<int:profile_id>")
+def profile(profile_id: int):
+    """One VIA profile, its assessments and its documents."""
+    item = db.session.get(ViaProfile, profile_id)
+    if item is None or not can_view_profile(current_user, item):
+        abort(404)
+    elements = key_elements()
+    row = build_matrix([item], elements, item.assessments)[0]
+    documents = [d for d in item.documents if can_view_document(current_user, d)]
+    return render_template("public/profile.html", profile=item, row=row, documents=documents)
+
+
+@bp.get("/key-elements/matrix")
+def matrix():
+    """Every published profile against every key element, in words."""
+    profiles_ = list(
+        db.session.scalars(
+            select(ViaProfile)
+            .where(ViaProfile.status == ProfileStatus.PUBLISHED)
+            .order_by(ViaProfile.name)
+            .options(selectinload(ViaProfile.country_rows))
+        )
+    )
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.profile_id.in_([p.id for p in profiles_]))
+    )
+    elements = key_elements()
+    rows = build_matrix(profiles_, elements, assessments)
+    return render_template("public/matrix.html", rows=rows, elements=elements, ratings=list(Rating))
+
+
+@bp.get("/steering-group")
+def directory():
+    """Steering Group members who agreed to be listed, by constituency; no e-mail addresses."""
+    return render_template("public/directory.html", groups=directory_groups())

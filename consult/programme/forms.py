@@ -1,0 +1,54 @@
+"""The form the Secretariat uses for work programme items."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from consult.accounts.models import Constituency, User
+from consult.extensions import db
+from consult.forms import select_choices
+from consult.programme.models import STATUS_LABELS
+
+
+def _optional_id(value: object) -> int | None:
+    """'' and None mean no choice; anything else must be a whole number."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class ItemForm(FlaskForm):
+    """Create or edit a work programme item."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    owner_id = SelectField(_l("Owner"), coerce=_optional_id, validators=[Optional()])
+    constituency_id = SelectField(_l("Constituency"), coerce=_optional_id, validators=[Optional()])
+    due_date = DateField(
+        _l("Due date"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=select_choices([(s.value, label) for s, label in STATUS_LABELS.items()]),
+        validators=[InputRequired()],
+    )
+    agreed_at = StringField(_l("Agreed at"), validators=[Optional(), Length(max=300)])
+
+    def fill_choices(self) -> None:
+        """Load the members and constituencies to choose from."""
+        users = db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.display_name)
+        )
+        constituencies = db.session.scalars(select(Constituency).order_by(Constituency.position))
+        none = ("", _l("— None —"))
+        self.owner_id.choices = select_choices([none, *((u.id, u.display_name) for u in users)])
+        self.constituency_id.choices = select_choices(
+            [none, *((c.id, c.name) for c in constituencies)]
+        )

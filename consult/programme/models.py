@@ -1,0 +1,64 @@
+"""Work programme items of the Steering Group."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import Constituency, User
+from consult.database import utcnow
+from consult.extensions import db
+
+
+class ItemStatus(enum.StrEnum):
+    """Progress of a work programme item."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+STATUS_LABELS = {
+    ItemStatus.PLANNED: _l("Planned"),
+    ItemStatus.IN_PROGRESS: _l("In progress"),
+    ItemStatus.DONE: _l("Done"),
+    ItemStatus.DROPPED: _l("Dropped"),
+}
+
+
+class ProgrammeItem(db.Model):
+    """One piece of work the Steering Group agreed to do."""
+
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: The member who carries the item, if one was named.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The constituency that carries the item, if one was named.
+    constituency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("constituencies.id", ondelete="SET NULL")
+    )
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    status: Mapped[ItemStatus] = mapped_column(
+        Enum(
+            ItemStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        default=ItemStatus.PLANNED,
+    )
+    #: Where it was agreed, in words (a call, a meeting); linked to call minutes later.
+    agreed_at: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+    constituency: Mapped[Constituency | None] = relationship()

@@ -1,0 +1,254 @@
+"""Studies and documents: the public list, downloads, and the Secretariat's uploads."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consult.accounts.forms import ConfirmForm
+from consult.accounts.roles import secretariat_required
+from consult.errors import render_error
+from consult.extensions import db, login_manager
+from consult.forms import INVALID, select_choices
+from consult.i18n import country_name
+from consult.public import bp
+from consult.public.documents import can_view_document, visible_documents
+from consult.public.forms import CaseStudyForm, DocumentFields, UploadForm
+from consult.public.models import (
+    CASE_STATUS_LABELS,
+    CaseStatus,
+    CaseStudy,
+    Document,
+    Study,
+    ViaProfile,
+    Visibility,
+)
+from consult.public.uploads import (
+    UploadRejected,
+    max_upload_bytes,
+    remove_file,
+    store_upload,
+    stored_path,
+    too_large_message,
+)
+
+UPLOAD_ENDPOINTS = {"public.upload_document"}
+#: Bodies up to this many times the limit are read to the end before the 413 answer.
+DRAIN_FACTOR = 4
+
+
+@bp.get("/studies")
+def studies():
+    """The background paper, the case-study project by country, and every readable document."""
+    all_studies = list(
+        db.session.scalars(
+            select(Study)
+            .order_by(Study.position, Study.id)
+            .options(selectinload(Study.case_studies))
+        )
+    )
+    candidates = db.session.scalars(visible_documents(current_user))
+    documents = [d for d in candidates if can_view_document(current_user, d)]
+    cases = {
+        study.id: sorted(study.case_studies, key=lambda case: country_name(case.country))
+        for study in all_studies
+    }
+    return render_template(
+        "public/studies.html",
+        studies=all_studies,
+        cases=cases,
+        documents=documents,
+        case_labels=CASE_STATUS_LABELS,
+        readable={d.id for d in documents},
+    )
+
+
+@bp.get("/documents/<int:document_id>/download")
+def download(document_id: int):
+    """The file, as an attachment with its cleaned name and its checked type."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    if not can_view_document(current_user, document):
+        if document.visibility is Visibility.MEMBERS and not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        abort(404)
+    try:
+        path = stored_path(document.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.display_name,
+        max_age=0,
+    )
+    response.headers["Content-Type"] = document.content_type
+    private = document.visibility is Visibility.MEMBERS
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _attach_choices() -> list:
+    """Every profile, study and case-study country a document can belong to."""
+    pairs: list[tuple[str, object]] = [("", _("Nothing in particular"))]
+    for study in db.session.scalars(select(Study).order_by(Study.position)):
+        pairs.append((f"study:{study.id}", _("Study: %(title)s", title=study.title)))
+        for case in study.case_studies:
+            label = _("Case study: %(country)s", country=country_name(case.country))
+            pairs.append((f"case:{case.id}", label))
+    for profile in db.session.scalars(select(ViaProfile).order_by(ViaProfile.name)):
+        pairs.append((f"profile:{profile.id}", _("Profile: %(name)s", name=profile.name)))
+    return select_choices(pairs)
+
+
+def _attach(document: Document, value: str | None) -> None:
+    document.profile_id = document.study_id = document.case_study_id = None
+    kind, _sep, ident = (value or "").partition(":")
+    if not ident.isdigit():
+        return
+    target = {"profile": ViaProfile, "study": Study, "case": CaseStudy}.get(kind)
+    if target is None or db.session.get(target, int(ident)) is None:
+        return
+    if kind == "profile":
+        document.profile_id = int(ident)
+    elif kind == "study":
+        document.study_id = int(ident)
+    else:
+        document.case_study_id = int(ident)
+
+
+def _attached_value(document: Document) -> str:
+    if document.profile_id:
+        return f"profile:{document.profile_id}"
+    if document.study_id:
+        return f"study:{document.study_id}"
+    if document.case_study_id:
+        return f"case:{document.case_study_id}"
+    return ""
+
+
+def _fill_fields(form: DocumentFields, document: Document) -> None:
+    document.title = form.title.data.strip()
+    document.kind = form.kind.data
+    document.description = form.description.data or ""
+    document.visibility = Visibility(form.visibility.data)
+    _attach(document, form.attach_to.data)
+
+
+@bp.route("/manage/documents/new", methods=["GET", "POST"])
+@secretariat_required
+def upload_document():
+    """Upload a document: type and size checked, stored under a random name."""
+    form = UploadForm(data={"attach_to": request.args.get("attach_to", "")})
+    form.attach_to.choices = _attach_choices()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            stored = store_upload(upload.stream, upload.filename)
+        except UploadRejected as error:
+            form.file.errors = [str(error)]
+        else:
+            document = Document(
+                stored_name=stored.stored_name,
+                display_name=stored.display_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by_id=current_user.id,
+            )
+            _fill_fields(form, document)
+            db.session.add(document)
+            db.session.commit()
+            flash(_("The document is uploaded."), "success")
+            return redirect(url_for("public.studies", _anchor=f"document-{document.id}"))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("public/upload.html", form=form, document=None), status
+
+
+def _drain_body() -> None:
+    """Read and drop an unread request body of moderate size.
+
+    A server cannot reuse a connection whose request body was left unread, and a
+    browser then shows a reset connection instead of our message. Bodies far
+    over the limit are not drained: those connections are simply closed.
+    """
+    stream = request.environ.get("wsgi.input")
+    remaining = request.content_length or 0
+    if stream is None or remaining > DRAIN_FACTOR * (max_upload_bytes() or 0):
+        return
+    while remaining > 0:
+        chunk = stream.read(min(64 * 1024, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
+@bp.errorhandler(413)
+def handle_too_large(error):
+    """A too-large upload gets the form back with the limit in words; other pages the 413 page."""
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        return render_error(413)
+    _drain_body()
+    form = UploadForm(formdata=None)
+    form.attach_to.choices = _attach_choices()
+    form.file.errors = [too_large_message()]
+    return render_template("public/upload.html", form=form, document=None), 413
+
+
+@bp.route("/manage/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def edit_document(document_id: int):
+    """Change a document's title, kind, visibility or what it belongs to."""
+    document = db.session.get(Document, document_id) or abort(404)
+    form = DocumentFields(
+        obj=document,
+        data={"visibility": document.visibility.value, "attach_to": _attached_value(document)},
+    )
+    form.attach_to.choices = _attach_choices()
+    if form.validate_on_submit():
+        _fill_fields(form, document)
+        db.session.commit()
+        flash(_("The document is updated."), "success")
+        return redirect(url_for("public.studies", _anchor=f"document-{document.id}"))
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "public/upload.html", form=form, document=document, delete_form=ConfirmForm()
+    ), status
+
+
+@bp.post("/manage/documents/<int:document_id>/delete")
+@secretariat_required
+def delete_document(document_id: int):
+    """Remove a document and its file."""
+    document = db.session.get(Document, document_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        stored_name = document.stored_name
+        db.session.delete(document)
+        db.session.commit()
+        remove_file(stored_name)
+        flash(_("The document is deleted."), "success")
+    return redirect(url_for("public.studies"))
+
+
+@bp.route("/manage/case-studies/<int:case_id>", methods=["GET", "POST"])
+@secretariat_required
+def edit_case_study(case_id: int):
+    """Record the progress of one country's case study."""
+    case = db.session.get(CaseStudy, case_id) or abort(404)
+    form = CaseStudyForm(obj=case, data={"status": case.status.value})
+    if form.validate_on_submit():
+        case.status = CaseStatus(form.status.data)
+        case.note = form.note.data or ""
+        db.session.commit()
+        flash(_("The case study is updated."), "success")
+        return redirect(url_for("public.studies", _anchor=f"case-{case.id}"))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("public/case_study.html", form=form, case=case), status

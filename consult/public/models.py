@@ -1,0 +1,313 @@
+"""Key elements, VIA profiles and their assessments, studies, case studies and documents."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.database import utcnow
+from consult.extensions import db
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip its accents, the same way for data and queries."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _enum(kind: type[enum.Enum], length: int = 20) -> Enum:
+    """A portable enum column (a VARCHAR with the values, no native type)."""
+    return Enum(
+        kind,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class ProfileStatus(enum.StrEnum):
+    """Where a VIA profile stands; only published profiles are public."""
+
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class ProfileType(enum.StrEnum):
+    """What kind of voluntary initiative or agreement a profile describes."""
+
+    CODE_OF_CONDUCT = "code-of-conduct"
+    VOLUNTARY_AGREEMENT = "voluntary-agreement"
+    CERTIFICATION = "certification"
+    PARTNERSHIP = "partnership"
+    OTHER = "other"
+
+
+class Rating(enum.StrEnum):
+    """How far a profile meets a key element."""
+
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not-met"
+    UNKNOWN = "unknown"
+
+
+class Visibility(enum.StrEnum):
+    """Who may download a document."""
+
+    PUBLIC = "public"
+    MEMBERS = "members"
+
+
+class CaseStatus(enum.StrEnum):
+    """Progress of one country's case study."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+
+
+STATUS_LABELS = {
+    ProfileStatus.DRAFT: _l("Draft"),
+    ProfileStatus.PROPOSED: _l("Proposed by a member"),
+    ProfileStatus.PUBLISHED: _l("Published"),
+    ProfileStatus.ARCHIVED: _l("Archived"),
+}
+TYPE_LABELS = {
+    ProfileType.CODE_OF_CONDUCT: _l("Code of conduct"),
+    ProfileType.VOLUNTARY_AGREEMENT: _l("Voluntary agreement"),
+    ProfileType.CERTIFICATION: _l("Certification"),
+    ProfileType.PARTNERSHIP: _l("Partnership"),
+    ProfileType.OTHER: _l("Other"),
+}
+RATING_LABELS = {
+    Rating.MET: _l("Met"),
+    Rating.PARTLY: _l("Partly met"),
+    Rating.NOT_MET: _l("Not met"),
+    Rating.UNKNOWN: _l("Unknown"),
+}
+#: A sign beside the words, so that a cell never depends on colour.
+RATING_SIGNS = {Rating.MET: "✓", Rating.PARTLY: "◐", Rating.NOT_MET: "✗", Rating.UNKNOWN: "?"}
+CASE_STATUS_LABELS = {
+    CaseStatus.PLANNED: _l("Planned"),
+    CaseStatus.IN_PROGRESS: _l("In progress"),
+    CaseStatus.DONE: _l("Done"),
+}
+VISIBILITY_LABELS = {Visibility.PUBLIC: _l("Public"), Visibility.MEMBERS: _l("Members only")}
+#: Sectors a profile can be filed under (slug -> label).
+SECTORS = {
+    "agriculture": _l("Agriculture and pesticides"),
+    "chemicals": _l("Chemicals"),
+    "health": _l("Health and nutrition"),
+    "multi-sector": _l("Several sectors"),
+    "energy": _l("Energy"),
+    "forestry": _l("Forestry"),
+    "mining": _l("Mining"),
+    "finance": _l("Finance"),
+    "tourism": _l("Tourism"),
+    "other": _l("Other"),
+}
+#: Kinds of document (slug -> label).
+DOCUMENT_KINDS = {
+    "background-paper": _l("Background paper"),
+    "code": _l("Code or guidelines"),
+    "study": _l("Study"),
+    "report": _l("Report"),
+    "official": _l("Official UN document"),
+    "other": _l("Other"),
+}
+
+
+class KeyElement(db.Model):
+    """One of the key elements of VIAs identified at the Toronto consultation (March 1999)."""
+
+    __tablename__ = "key_elements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Display order, from 1.
+    position: Mapped[int] = mapped_column(default=0, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProfileCountry(db.Model):
+    """A country where a VIA applies."""
+
+    __tablename__ = "via_profile_countries"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("via_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
+
+
+class ViaProfile(db.Model):
+    """A voluntary initiative or agreement, described for the public compilation."""
+
+    __tablename__ = "via_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: The sponsoring organisation.
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    sector: Mapped[str] = mapped_column(String(40), default="other", index=True)
+    year_started: Mapped[int | None]
+    type: Mapped[ProfileType] = mapped_column(_enum(ProfileType), default=ProfileType.OTHER)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: One link a line: the address, a space, then an optional label.
+    links: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ProfileStatus] = mapped_column(
+        _enum(ProfileStatus), default=ProfileStatus.DRAFT, index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+    #: Name, organisation and description folded for search (lower case, no accents).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    proposed_by: Mapped[User | None] = relationship()
+    country_rows: Mapped[list[ProfileCountry]] = relationship(
+        cascade="all, delete-orphan", order_by="ProfileCountry.country"
+    )
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(back_populates="profile")
+
+    @property
+    def countries(self) -> list[str]:
+        """ISO codes of the countries where the VIA applies."""
+        return [row.country for row in self.country_rows]
+
+    @countries.setter
+    def countries(self, codes: list[str]) -> None:
+        wanted = sorted({code.upper() for code in codes if code})
+        keep = [row for row in self.country_rows if row.country in wanted]
+        have = {row.country for row in keep}
+        self.country_rows = keep + [ProfileCountry(country=c) for c in wanted if c not in have]
+
+    @property
+    def link_list(self) -> list[tuple[str, str]]:
+        """(url, label) pairs of the web links, only http(s) ones."""
+        pairs = []
+        for line in self.links.splitlines():
+            url, _, label = line.strip().partition(" ")
+            if url.startswith(("http://", "https://")):
+                pairs.append((url, label.strip() or url))
+        return pairs
+
+    @property
+    def is_public(self) -> bool:
+        """True when anyone may see the profile."""
+        return self.status is ProfileStatus.PUBLISHED
+
+
+@event.listens_for(ViaProfile, "before_insert")
+@event.listens_for(ViaProfile, "before_update")
+def _fill_search_text(mapper: object, connection: object, profile: ViaProfile) -> None:
+    """Keep the folded search text in step with the fields it is made of."""
+    profile.search_text = fold(" ".join([profile.name, profile.organisation, profile.description]))
+
+
+class Assessment(db.Model):
+    """How one profile measures up to one key element."""
+
+    __tablename__ = "via_assessments"
+    __table_args__ = (UniqueConstraint("profile_id", "key_element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("via_profiles.id", ondelete="CASCADE"))
+    key_element_id: Mapped[int] = mapped_column(
+        ForeignKey("key_elements.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[Rating] = mapped_column(_enum(Rating), default=Rating.UNKNOWN)
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: Where the judgement comes from (a document, a page, a meeting).
+    source: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    profile: Mapped[ViaProfile] = relationship(back_populates="assessments")
+    key_element: Mapped[KeyElement] = relationship()
+
+
+class Study(db.Model):
+    """An analytical study: the background paper, or the country case-study project."""
+
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable identifier for URLs and demo data.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Who carries it out with the Secretariat, if anyone.
+    partner: Mapped[str] = mapped_column(String(300), default="")
+    #: When it starts, in words ("May 2000, once funded").
+    timing: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    case_studies: Mapped[list[CaseStudy]] = relationship(
+        back_populates="study", cascade="all, delete-orphan", order_by="CaseStudy.country"
+    )
+    documents: Mapped[list[Document]] = relationship(back_populates="study")
+
+
+class CaseStudy(db.Model):
+    """One country of a case-study project, with its progress."""
+
+    __tablename__ = "case_studies"
+    __table_args__ = (UniqueConstraint("study_id", "country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    #: ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.PLANNED)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    study: Mapped[Study] = relationship(back_populates="case_studies")
+    documents: Mapped[list[Document]] = relationship(back_populates="case_study")
+
+
+class Document(db.Model):
+    """An uploaded file, stored outside ``static/`` under a generated name."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40), default="other")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Random name of the file inside ``UPLOAD_DIR/documents``; never from the user.
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The uploaded name, cleaned: offered as the download's file name only.
+    display_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    visibility: Mapped[Visibility] = mapped_column(
+        _enum(Visibility), default=Visibility.MEMBERS, index=True
+    )
+    profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("via_profiles.id", ondelete="SET NULL"), index=True
+    )
+    study_id: Mapped[int | None] = mapped_column(ForeignKey("studies.id", ondelete="SET NULL"))
+    case_study_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_studies.id", ondelete="SET NULL")
+    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    profile: Mapped[ViaProfile | None] = relationship(back_populates="documents")
+    study: Mapped[Study | None] = relationship(back_populates="documents")
+    case_study: Mapped[CaseStudy | None] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship()
