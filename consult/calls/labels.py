@@ -21,6 +21,11 @@ PARTSTAT = {
     "TENTATIVE": _l("Tentative"),
     "DECLINED": _l("Declined"),
 }
+ACTION = {
+    "open": _l("Open"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
 PERIOD = {
     "good": _l("good"),
     "early": _l("early"),
@@ -42,5 +47,6 @@ def template_helpers() -> dict:
         "status_label": lambda status: STATUS.get(str(status.value), status),
         "partstat_label": lambda partstat: PARTSTAT.get(str(partstat.value), partstat),
         "period_label": lambda period: PERIOD.get(str(period), period),
+        "action_labels": ACTION,
         "tz": ZoneInfo,
     }

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import Constituency, User
 from consult.accounts.roles import member_required, secretariat_required
+from consult.calls.labels import ACTION as ACTION_LABELS
+from consult.calls.models import ActionItem, ActionStatus
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID
@@ -22,15 +25,28 @@ def _all_items() -> list[ProgrammeItem]:
     return list(db.session.scalars(select(ProgrammeItem).order_by(*order)))
 
 
+def _call_action_items() -> list[ActionItem]:
+    """Action items recorded in call minutes: they feed the work programme."""
+    order = (ActionItem.status != ActionStatus.OPEN, ActionItem.due_on.is_(None), ActionItem.due_on)
+    query = (
+        select(ActionItem)
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.call))
+        .order_by(*order, ActionItem.id)
+    )
+    return list(db.session.scalars(query))
+
+
 @bp.get("/")
 @member_required
 def index():
-    """Every item, and the timeline toward CSD-10."""
+    """Every item, the action items agreed on calls, and the timeline toward CSD-10."""
     items = _all_items()
     years, undated = build_timeline(items)
     return render_template(
         "programme/index.html",
         items=items,
+        actions=_call_action_items(),
+        action_labels=ACTION_LABELS,
         years=years,
         undated=undated,
         labels=STATUS_LABELS,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
@@ -20,33 +18,13 @@ def send_digests_command() -> None:
     click.echo(f"Digests sent: {result['sent']}, failed: {result['failed']}")
 
 
-def recent_comments_panel(user: Any):
-    """Dashboard panel: the latest comments on the toolkit."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload
-
-    from consult.dashboard.panels import Panel
-    from consult.extensions import db
-    from consult.toolkit.models import Comment
-
-    comments = list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
-            .options(joinedload(Comment.author), joinedload(Comment.section))
-            .order_by(Comment.id.desc())
-            .limit(5)
-        )
-    )
-    return Panel(_l("Recent comments"), "toolkit/_panel.html", {"recent_comments": comments})
-
-
 def init_app(app: Flask) -> None:
     """Register the models, the blueprint, navigation, panel, seeder, mail handler and commands."""
     from consult.dashboard.panels import register_panel
     from consult.demo import register_seeder
     from consult.mailin import register_handler
     from consult.navigation import NavItem, add_nav_item
+    from consult.public.home import register_home_block
     from consult.toolkit import (  # noqa: F401  (register tables, routes, socket handlers)
         api,
         comment_views,
@@ -56,6 +34,7 @@ def init_app(app: Flask) -> None:
     )
     from consult.toolkit.demo import seed_toolkit
     from consult.toolkit.markdown import render_markdown
+    from consult.toolkit.panels import published_sections_block, recent_comments_panel
     from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
@@ -63,6 +42,7 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem("toolkit.index", _l("Toolkit"), "public", order=30))
     add_nav_item(app, NavItem("toolkit.consensus", _l("Consensus"), "member", order=31))
     register_panel(app, recent_comments_panel, order=20)
+    register_home_block(app, published_sections_block, order=30)
     register_seeder(app, seed_toolkit, order=40)
     register_handler(app, handle_reply, order=50)
     app.cli.add_command(send_digests_command)

@@ -1,0 +1,45 @@
+"""The toolkit's boxes on the members' dashboard and on the public home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult.dashboard.panels import Panel
+from consult.extensions import db
+from consult.public.home import HomeBlock
+from consult.toolkit.models import Comment, Section
+
+
+def recent_comments_panel(user: Any) -> Panel:
+    """Dashboard panel: the latest comments on the toolkit."""
+    comments = list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+            .options(joinedload(Comment.author), joinedload(Comment.section))
+            .order_by(Comment.id.desc())
+            .limit(5)
+        )
+    )
+    return Panel(_l("Recent comments"), "toolkit/_panel.html", {"recent_comments": comments})
+
+
+def published_sections_block() -> HomeBlock | None:
+    """Home page block: the toolkit sections most recently published, or nothing."""
+    sections = list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.published)
+            .order_by(Section.updated_at.desc(), Section.id.desc())
+            .limit(5)
+        )
+    )
+    if not sections:
+        return None
+    return HomeBlock(
+        _l("Latest toolkit sections"), "toolkit/_home_block.html", {"sections": sections}
+    )

@@ -1,0 +1,49 @@
+"""Action items agreed on teleconferences appear in the work programme."""
+
+from datetime import date, timedelta
+
+from consult.calls import services
+from consult.calls.models import ActionItem, ActionStatus, CallSeries
+from consult.database import utcnow
+from consult.extensions import db
+
+
+def _call_with_actions(make_member, make_secretariat):
+    officer = make_secretariat()
+    owner = make_member(name="NGO member (Nairobi)")
+    series = CallSeries(name="Steering Group teleconference", organiser=officer, bridge="Bridge")
+    db.session.add(series)
+    services.set_members(series, [officer, owner])
+    call = services.confirm_call(series, (utcnow() - timedelta(days=3)).replace(microsecond=0))
+    db.session.add_all(
+        [
+            ActionItem(
+                call=call,
+                title="Circulate the workshop programme",
+                owner=owner,
+                due_on=date(2000, 4, 14),
+            ),
+            ActionItem(
+                call=call, title="Draft the toolkit outline", owner=owner, status=ActionStatus.DONE
+            ),
+        ]
+    )
+    db.session.commit()
+    return call
+
+
+def test_programme_lists_call_action_items(member_client, make_member, make_secretariat):
+    """Does the work programme show each action item with owner, status and its call?"""
+    call = _call_with_actions(make_member, make_secretariat)
+    html = member_client.get("/programme/").get_data(as_text=True)
+    assert "Action items from teleconferences" in html
+    assert "Circulate the workshop programme" in html and "Draft the toolkit outline" in html
+    assert html.index("Circulate the workshop programme") < html.index("Draft the toolkit outline")
+    assert f'href="/calls/{call.id}"' in html
+    assert "NGO member (Nairobi)" in html and ">Done<" in html
+
+
+def test_action_items_are_not_public(client, make_member, make_secretariat):
+    """Is the work programme, with its action items, closed to visitors?"""
+    _call_with_actions(make_member, make_secretariat)
+    assert client.get("/programme/").status_code == 302
