@@ -15,6 +15,7 @@ CAPABILITIES = (
     "consult.public",
     "consult.accounts",
     "consult.dashboard",
+    "consult.events",
 )
 
 
