@@ -41,5 +41,5 @@ def open_events_panel(user: Any) -> Panel | None:
     return Panel(
         _l("Open events"),
         "events/_panel.html",
-        {"open_events": events, "confirmed": confirmed, "user": user},
+        {"open_events": events, "confirmed": confirmed},
     )

@@ -136,6 +136,19 @@ def read_ics(data: bytes | str) -> Any:
     return vobject.readOne(data.decode() if isinstance(data, bytes) else data)
 
 
+def wall_clock(prop: Any) -> datetime:
+    """A DTSTART/DTEND read by vobject: its wall-clock time in the zone its TZID names.
+
+    vobject misreads the RDATE lists of the VTIMEZONE icalendar writes (it applies
+    standard time all year), so the check uses the written local time and the zone
+    name, as calendar clients with their own zone database do.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = prop.params.get("X-VOBJ-ORIGINAL-TZID", prop.params.get("TZID"))[0]
+    return prop.value.replace(tzinfo=ZoneInfo(zone))
+
+
 def calendar_part(message: Any) -> Any:
     """The text/calendar part of a message, parsed by vobject."""
     for part in message.walk():

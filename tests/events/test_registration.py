@@ -10,7 +10,7 @@ from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
 from tests.conftest import body_text, links_in
-from tests.events.conftest import calendar_part, constituency_id, form_data
+from tests.events.conftest import calendar_part, constituency_id, form_data, wall_clock
 
 
 def _registration(email: str) -> Registration:
@@ -41,7 +41,8 @@ def test_confirmation_email_carries_invite_and_manage_link(client, make_event, m
     vevent = calendar.vevent
     assert vevent.summary.value == event.title
     assert vevent.uid.value == f"event-{event.id}@events.consult"
-    assert vevent.dtstart.value == event.starts_at
+    assert wall_clock(vevent.dtstart) == event.starts_at
+    assert wall_clock(vevent.dtend) == event.ends_at
     assert vevent.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["America/New_York"]
     attendees = [a.value.lower() for a in vevent.contents["attendee"]]
     assert attendees == ["mailto:participant1@example.org"]
