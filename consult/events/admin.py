@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.events import allocation, bp, notifications, stats
+from consult.events import allocation, bp, decisions, notifications, stats
 from consult.events.forms import CapacityForm, ConfirmForm, MessageForm
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
@@ -111,7 +111,7 @@ def admin_decide(event_id: int, registration_id: int, action: str):
     if action not in {"approve", "decline", "promote"} or not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        outcome = getattr(allocation, action)(registration.id)
+        outcome = getattr(decisions, action)(registration.id)
     except allocation.RegistrationRefused as refusal:
         flash(str(refusal), "error")
         return _back(event.id)
@@ -162,7 +162,7 @@ def admin_capacity(event_id: int):
         flash(" ".join(form.capacity.errors) or _("Enter the number of seats."), "error")
         return _back(event.id)
     try:
-        promoted = allocation.set_capacity(event.id, form.capacity.data)
+        promoted = decisions.set_capacity(event.id, form.capacity.data)
     except allocation.RegistrationRefused as refusal:
         flash(str(refusal), "error")
         return _back(event.id)

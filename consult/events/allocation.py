@@ -156,8 +156,8 @@ def registration_state(event: Event, now: datetime | None = None) -> str | None:
     return None
 
 
-def _fill(event: Event, now: datetime) -> list[Registration]:
-    """Give free seats to those waiting, first eligible first (inside the lock)."""
+def fill_seats(event: Event, now: datetime) -> list[Registration]:
+    """Give free seats to those waiting, first eligible first (call it inside the lock)."""
     waiting = list(
         db.session.scalars(
             select(Registration)
@@ -257,7 +257,7 @@ def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
 
     def work() -> Outcome:
         moment = now or utcnow()
-        registration = _registration(registration_id)
+        registration = get_registration(registration_id)
         event = lock_event(registration.event_id)
         db.session.refresh(registration)
         if registration.status not in ACTIVE_STATUSES:
@@ -265,60 +265,7 @@ def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
         registration.status = Status.CANCELLED
         registration.cancelled_at = moment
         db.session.flush()
-        return Outcome(registration, _fill(event, moment))
-
-    return in_seat_transaction(work)
-
-
-def approve(registration_id: int, now: datetime | None = None) -> Outcome:
-    """The Secretariat approves a pending registration: a seat if one is free, else waiting."""
-
-    def work() -> Outcome:
-        moment = now or utcnow()
-        registration = _registration(registration_id)
-        event = lock_event(registration.event_id)
-        db.session.refresh(registration)
-        if registration.status is not Status.PENDING:
-            return Outcome(registration)
-        registration.status = Status.WAITING
-        db.session.flush()
-        promoted = _fill(event, moment)
-        return Outcome(registration, [r for r in promoted if r.id != registration.id])
-
-    return in_seat_transaction(work)
-
-
-def decline(registration_id: int) -> Outcome:
-    """The Secretariat declines a pending or waiting registration."""
-
-    def work() -> Outcome:
-        registration = _registration(registration_id)
-        lock_event(registration.event_id)
-        db.session.refresh(registration)
-        if registration.status in (Status.PENDING, Status.WAITING):
-            registration.status = Status.DECLINED
-        return Outcome(registration)
-
-    return in_seat_transaction(work)
-
-
-def promote(registration_id: int, now: datetime | None = None) -> Outcome:
-    """The Secretariat gives a waiting person a seat by hand (held seats may be used, not extra ones)."""
-
-    def work() -> Outcome:
-        moment = now or utcnow()
-        registration = _registration(registration_id)
-        event = lock_event(registration.event_id)
-        db.session.refresh(registration)
-        if registration.status is not Status.WAITING:
-            raise RegistrationRefused(str(_l("Only someone on the waiting list can be promoted.")))
-        if seats.free_seats(event.capacity, tally_of(event.id)) <= 0:
-            raise RegistrationRefused(
-                str(_l("No seat is free: raise the capacity or wait for a cancellation."))
-            )
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = moment
-        return Outcome(registration)
+        return Outcome(registration, fill_seats(event, moment))
 
     return in_seat_transaction(work)
 
@@ -328,30 +275,7 @@ def fill(event_id: int, now: datetime | None = None) -> list[Registration]:
 
     def work() -> list[Registration]:
         moment = now or utcnow()
-        return _fill(lock_event(event_id), moment)
-
-    return in_seat_transaction(work)
-
-
-def set_capacity(event_id: int, capacity: int, now: datetime | None = None) -> list[Registration]:
-    """Change the capacity (never below the confirmed seats) and fill any new seats."""
-
-    def work() -> list[Registration]:
-        moment = now or utcnow()
-        event = lock_event(event_id)
-        confirmed = tally_of(event.id).confirmed
-        if capacity < confirmed:
-            raise RegistrationRefused(
-                str(
-                    _l(
-                        "The capacity cannot be below the %(count)d confirmed seats.",
-                        count=confirmed,
-                    )
-                )
-            )
-        event.capacity = capacity
-        db.session.flush()
-        return _fill(event, moment)
+        return fill_seats(lock_event(event_id), moment)
 
     return in_seat_transaction(work)
 
@@ -373,7 +297,7 @@ def correct(registration_id: int, changes: dict, now: datetime | None = None) ->
 
     def work() -> Outcome:
         moment = now or utcnow()
-        registration = _registration(registration_id)
+        registration = get_registration(registration_id)
         event = lock_event(registration.event_id)
         db.session.refresh(registration)
         constituency_id = changes.get("constituency", registration.constituency_id)
@@ -403,7 +327,7 @@ def correct(registration_id: int, changes: dict, now: datetime | None = None) ->
         registration.country = country
         registration.country_group = country_group(country)
         db.session.flush()
-        promoted = _fill(event, moment) if registration.status is Status.WAITING else []
+        promoted = fill_seats(event, moment) if registration.status is Status.WAITING else []
         return Outcome(registration, promoted)
 
     return in_seat_transaction(work)
@@ -425,7 +349,8 @@ def waiting_position(registration: Registration) -> int | None:
     return (ahead or 0) + 1
 
 
-def _registration(registration_id: int) -> Registration:
+def get_registration(registration_id: int) -> Registration:
+    """The registration, or a refusal saying it does not exist."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise RegistrationRefused(str(_l("There is no such registration.")))

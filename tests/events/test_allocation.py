@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from consult.database import utcnow
-from consult.events import allocation
+from consult.events import allocation, decisions
 from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
@@ -136,9 +136,9 @@ def test_approval_pending_then_confirmed_or_declined(make_event, register):
     event = make_event(capacity=1, approval_required=True)
     first, second, third = register(event), register(event), register(event)
     assert {first.status, second.status, third.status} == {Status.PENDING}
-    assert allocation.approve(second.id).registration.status is Status.CONFIRMED
-    assert allocation.approve(first.id).registration.status is Status.WAITING
-    assert allocation.decline(third.id).registration.status is Status.DECLINED
+    assert decisions.approve(second.id).registration.status is Status.CONFIRMED
+    assert decisions.approve(first.id).registration.status is Status.WAITING
+    assert decisions.decline(third.id).registration.status is Status.DECLINED
     with pytest.raises(allocation.RegistrationRefused, match="declined"):
         register(event, email=third.email)
 
@@ -149,11 +149,11 @@ def test_hand_promotion_needs_a_free_seat(make_event, register):
     event = make_event(capacity=2, holds=[(DEVELOPING, 1, release)])
     register(event, country="CA")
     waiting = register(event, country="CA")
-    assert allocation.promote(waiting.id).registration.status is Status.CONFIRMED
+    assert decisions.promote(waiting.id).registration.status is Status.CONFIRMED
     extra = register(event, country="IN")
     assert extra.status is Status.WAITING
     with pytest.raises(allocation.RegistrationRefused, match="No seat is free"):
-        allocation.promote(extra.id)
+        decisions.promote(extra.id)
 
 
 def test_raising_capacity_fills_from_waiting_list(make_event, register):
@@ -161,10 +161,10 @@ def test_raising_capacity_fills_from_waiting_list(make_event, register):
     event = make_event(capacity=1)
     register(event)
     waiting = [register(event) for _ in range(3)]
-    promoted = allocation.set_capacity(event.id, 3)
+    promoted = decisions.set_capacity(event.id, 3)
     assert [r.id for r in promoted] == [waiting[0].id, waiting[1].id]
     with pytest.raises(allocation.RegistrationRefused, match="cannot be below"):
-        allocation.set_capacity(event.id, 2)
+        decisions.set_capacity(event.id, 2)
 
 
 def test_correction_keeps_a_reserved_seat_honest(make_event, register):
