@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, dashboard panel, demo data and commands."""
     from consult.dashboard.panels import register_panel
     from consult.demo import register_seeder
-    from consult.events import admin, cli, demo, models, views  # noqa: F401  (routes, tables)
+    from consult.events import admin, cli, demo, editor, models, views  # noqa: F401  (routes)
     from consult.events.panels import open_events_panel
     from consult.navigation import NavItem, add_nav_item
 
