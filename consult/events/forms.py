@@ -18,6 +18,13 @@ from consult.forms import select_choices
 from consult.i18n import country_choices
 
 
+def optional_int(value: object) -> int | None:
+    """A select's value as a whole number, or None for the empty choice."""
+    if value in ("", None):
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
 class RegistrationFields(FlaskForm):
     """Who is registering, without an account."""
 
@@ -37,14 +44,17 @@ class RegistrationFields(FlaskForm):
     )
     constituency = SelectField(
         _l("Constituency"),
-        coerce=int,
+        coerce=optional_int,
         validators=[InputRequired(message=_l("Choose the group you belong to."))],
         validate_choice=True,
+        invalid_choice_message=_l("Choose the group you belong to."),
+        invalid_value_message=_l("Choose the group you belong to."),
     )
     country = SelectField(
         _l("Country"),
         validators=[InputRequired(message=_l("Choose your country."))],
         validate_choice=True,
+        invalid_choice_message=_l("Choose your country from the list."),
     )
     position = StringField(
         _l("Position"),
@@ -60,9 +70,8 @@ class RegistrationFields(FlaskForm):
 
     def fill_choices(self, locale: str, constituencies: list[tuple[int, str]]) -> None:
         """Load the constituency list and the ISO 3166 country list in ``locale``."""
-        self.constituency.choices = select_choices(constituencies)
+        self.constituency.choices = select_choices([("", _l("— Choose —")), *constituencies])
         self.country.choices = select_choices([("", _l("— Choose —")), *country_choices(locale)])
-        self.constituency.validators[0].message = _l("Choose the group you belong to.")
 
 
 class RegisterForm(RegistrationFields):

@@ -163,9 +163,10 @@ def test_old_link_dies_when_registering_again(client, make_event, mailbox):
         ({"email": "not-an-address"}, "email", "Enter an e-mail address such as name@example.org."),
         ({"organisation": ""}, "organisation", "Enter your organisation"),
         ({"country": ""}, "country", "Choose your country."),
-        ({"country": "XX"}, "country", "Not a valid choice"),
-        ({"constituency": "999999"}, "constituency", "Not a valid choice"),
-        ({"constituency": "abc"}, "constituency", "Invalid Choice"),
+        ({"country": "XX"}, "country", "Choose your country from the list."),
+        ({"constituency": ""}, "constituency", "Choose the group you belong to."),
+        ({"constituency": "999999"}, "constituency", "Choose the group you belong to."),
+        ({"constituency": "abc"}, "constituency", "Choose the group you belong to."),
         ({"name": "x" * 121}, "name", "Use at most 120 characters."),
     ],
 )
