@@ -168,7 +168,6 @@ def seed_workshop() -> None:
             starts_at=_local(2000, 4, 28, h1, m1),
             ends_at=_local(2000, 4, 28, h2, m2),
             speakers="NGO members of the Steering Group",
-            description=f"Analytical study of the code: {citation}.",
             position=position,
         )
         session.documents.append(SessionDocument(title=title, citation=citation))
