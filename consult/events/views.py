@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -19,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.accounts.models import Constituency
+from consult.errors import render_error
 from consult.events import allocation, bp, notifications
 from consult.events.agenda import render_markdown, timetable
 from consult.events.calendar import agenda_calendar
@@ -35,12 +37,12 @@ def constituency_pairs() -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in rows]
 
 
-def visible_event(slug: str) -> Event:
-    """The event at ``slug``; unpublished ones exist only for the Secretariat."""
+def visible_event(slug: str, detail: str | None = None) -> Event:
+    """The event at ``slug``; unpublished ones exist only for the Secretariat (404 with ``detail``)."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     secretariat = current_user.is_authenticated and current_user.is_secretariat
     if event is None or not (event.published or secretariat):
-        abort(404)
+        abort(make_response(*render_error(404, detail)))
     g.page_timezone = event.timezone
     return event
 
@@ -90,7 +92,9 @@ def _letter_kind(registration: Registration) -> str:
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug: str):
     """Register without an account; the answer and the e-mail say where the registrant stands."""
-    event = visible_event(slug)
+    event = visible_event(
+        slug, _("There is no published event at this address, so registration is not possible.")
+    )
     closed = allocation.registration_state(event)
     form = RegisterForm()
     form.fill_choices(str(get_locale()), constituency_pairs())

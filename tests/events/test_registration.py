@@ -209,7 +209,19 @@ def test_unpublished_event_is_not_found(client, make_event):
     """Is an unpublished event invisible to the public, and its registration refused?"""
     event = make_event(published=False)
     assert client.get(f"/events/{event.slug}").status_code == 404
-    assert client.post(f"/events/{event.slug}/register", data=form_data(1)).status_code == 404
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 404
+    assert "registration is not possible" in response.get_data(as_text=True)
+    assert event.title not in response.get_data(as_text=True)
+    assert db.session.query(Registration).count() == 0
+
+
+def test_secretariat_preview_cannot_register_unpublished(secretariat_client, make_event):
+    """Does the Secretariat, who can see an unpublished event, get a clear refusal to register?"""
+    event = make_event(published=False)
+    response = secretariat_client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 403
+    assert "This event is not published" in response.get_data(as_text=True)
 
 
 def test_country_sets_the_group(client, make_event):
