@@ -255,3 +255,18 @@ def test_cancellations_race_registrations(live_app, servers):
     assert len(cancelled) == 30
     remaining = [r for r in rows if r.status is not Status.CANCELLED]
     assert [r.status for r in remaining] == [Status.CONFIRMED] * 50 + [Status.WAITING] * 90
+
+
+def test_same_address_at_once_registers_once(live_app, servers):
+    """When one address is posted 20 times at the same moment, is there one registration?"""
+    event_id, slug = new_event(live_app, capacity=50)
+    ngos = constituency_ids(live_app)["ngos"]
+    tasks = []
+    for n in range(20):
+        task = registration_task(servers[n % PROCESSES], slug, 0, ngos, "KE")
+        tasks.append(task)
+    responses = all_at_once(tasks)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * 19
+    assert all("already registered" in r.text for r in responses if r.status_code == 422)
+    rows = registrations(live_app, event_id)
+    assert [(r.arrival, r.status) for r in rows] == [(1, Status.CONFIRMED)]
