@@ -18,6 +18,7 @@ CAPABILITIES = (
     "consult.calls",
     "consult.toolkit",
     "consult.programme",
+    "consult.events",
 )
 
 

@@ -1,0 +1,210 @@
+"""The Secretariat's view of registrations: counts, list, export, decisions, messages."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from consult.accounts.roles import secretariat_required
+from consult.events import allocation, bp, decisions, notifications, stats
+from consult.events.forms import CapacityForm, ConfirmForm, MessageForm
+from consult.events.models import Event, Registration, Status
+from consult.extensions import db
+from consult.forms import INVALID
+
+
+def _event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    g.page_timezone = event.timezone
+    return event
+
+
+def _registrations(event: Event, query: str = "", status: str = "") -> list[Registration]:
+    statement = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.constituency))
+        .order_by(Registration.arrival)
+    )
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(Registration.name).like(pattern),
+                Registration.email.like(pattern),
+                func.lower(Registration.organisation).like(pattern),
+            )
+        )
+    if status in {s.value for s in Status}:
+        statement = statement.where(Registration.status == Status(status))
+    return list(db.session.scalars(statement))
+
+
+@bp.get("/events/admin")
+@secretariat_required
+def admin_index():
+    """Every event, published or not, with its counts."""
+    events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
+    counts = {event.id: stats.by_status(_registrations(event)) for event in events}
+    return render_template("events/admin_index.html", events=events, counts=counts)
+
+
+@bp.get("/events/admin/<int:event_id>")
+@secretariat_required
+def admin_event(event_id: int):
+    """Counts with bars, the searchable list and the actions."""
+    event = _event(event_id)
+    everyone = _registrations(event)
+    query = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    shown = _registrations(event, query, status) if (query or status) else everyone
+    return render_template(
+        "events/admin_event.html",
+        event=event,
+        status_bars=stats.bars(stats.by_status(everyone), stats.STATUS_LABELS),
+        constituency_bars=stats.bars(stats.by_constituency(everyone)),
+        group_bars=stats.bars(stats.by_group(everyone), stats.group_labels()),
+        registrations=shown,
+        total=len(everyone),
+        query=query,
+        status=status,
+        statuses=[s.value for s in Status],
+        action_form=ConfirmForm(),
+        capacity_form=CapacityForm(capacity=event.capacity),
+    )
+
+
+@bp.get("/events/admin/<int:event_id>/registrations.csv")
+@secretariat_required
+def admin_csv(event_id: int):
+    """All registrations of the event as CSV."""
+    event = _event(event_id)
+    return Response(
+        stats.to_csv(_registrations(event)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"'},
+    )
+
+
+def _back(event_id: int):
+    return redirect(url_for("events.admin_event", event_id=event_id), 303)
+
+
+def _registration_of(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+@bp.post("/events/admin/<int:event_id>/registrations/<int:registration_id>/<action>")
+@secretariat_required
+def admin_decide(event_id: int, registration_id: int, action: str):
+    """Approve, decline or promote one registration."""
+    event = _event(event_id)
+    registration = _registration_of(event, registration_id)
+    if action not in {"approve", "decline", "promote"} or not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        outcome = getattr(decisions, action)(registration.id)
+    except allocation.RegistrationRefused as refusal:
+        flash(str(refusal), "error")
+        return _back(event.id)
+    registration = outcome.registration
+    if action == "decline":
+        if registration.status is Status.DECLINED:
+            notifications.send_registration(registration, "declined")
+    elif registration.status is Status.CONFIRMED:
+        notifications.send_registration(
+            registration, "promoted" if action == "promote" else "confirmed"
+        )
+    elif registration.status is Status.WAITING:
+        notifications.send_registration(
+            registration, "waiting", allocation.waiting_position(registration)
+        )
+    notifications.send_promotions(outcome.promoted)
+    flash(
+        _(
+            "%(name)s: %(status)s.",
+            name=registration.name,
+            status=stats.status_label(registration.status),
+        ),
+        "success",
+    )
+    return _back(event.id)
+
+
+@bp.post("/events/admin/<int:event_id>/fill")
+@secretariat_required
+def admin_fill(event_id: int):
+    """Give free seats to those waiting, in order (after a release date, for example)."""
+    event = _event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    promoted = allocation.fill(event.id)
+    notifications.send_promotions(promoted)
+    flash(_("%(count)d people got a seat.", count=len(promoted)), "success")
+    return _back(event.id)
+
+
+@bp.post("/events/admin/<int:event_id>/capacity")
+@secretariat_required
+def admin_capacity(event_id: int):
+    """Change the number of seats; new seats go to those waiting."""
+    event = _event(event_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.capacity.errors) or _("Enter the number of seats."), "error")
+        return _back(event.id)
+    try:
+        promoted = decisions.set_capacity(event.id, form.capacity.data)
+    except allocation.RegistrationRefused as refusal:
+        flash(str(refusal), "error")
+        return _back(event.id)
+    notifications.send_promotions(promoted)
+    flash(_("Seats: %(count)d.", count=form.capacity.data), "success")
+    return _back(event.id)
+
+
+@bp.route("/events/admin/<int:event_id>/message", methods=["GET", "POST"])
+@secretariat_required
+def admin_message(event_id: int):
+    """Write to every confirmed participant."""
+    event = _event(event_id)
+    recipients = _registrations(event, status=Status.CONFIRMED.value)
+    form = MessageForm()
+    if form.validate_on_submit():
+        report = notifications.send_to_participants(
+            event, recipients, form.subject.data, form.body.data, current_user.display_name
+        )
+        if report.ok:
+            flash(_("Message sent to %(count)d participants.", count=len(report.sent)), "success")
+        else:
+            flash(
+                _(
+                    "Sent to %(sent)d; could not reach: %(failed)s.",
+                    sent=len(report.sent),
+                    failed=", ".join(sorted(report.failed)),
+                ),
+                "error",
+            )
+        return _back(event.id)
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "events/admin_message.html", event=event, form=form, recipients=recipients
+    ), status
+
+
+@bp.get("/events/admin/<int:event_id>/participants")
+@secretariat_required
+def admin_participants(event_id: int):
+    """The printable participant list: confirmed people who agreed to be listed."""
+    event = _event(event_id)
+    listed = [r for r in _registrations(event, status="confirmed") if r.consent_listed]
+    listed.sort(key=lambda r: (r.name.casefold(), r.arrival))
+    return render_template("events/participants.html", event=event, participants=listed)

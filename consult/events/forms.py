@@ -1,0 +1,122 @@
+"""Event forms; each field says clearly what is wrong with it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from consult.forms import select_choices
+from consult.i18n import country_choices
+
+
+def optional_int(value: object) -> int | None:
+    """A select's value as a whole number, or None for the empty choice."""
+    if value in ("", None):
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+class RegistrationFields(FlaskForm):
+    """Who is registering, without an account."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            InputRequired(message=_l("Enter your name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[
+            InputRequired(message=_l("Enter your organisation, or “none”.")),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    constituency = SelectField(
+        _l("Constituency"),
+        coerce=optional_int,
+        validators=[InputRequired(message=_l("Choose the group you belong to."))],
+        validate_choice=True,
+        invalid_choice_message=_l("Choose the group you belong to."),
+        invalid_value_message=_l("Choose the group you belong to."),
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[InputRequired(message=_l("Choose your country."))],
+        validate_choice=True,
+        invalid_choice_message=_l("Choose your country from the list."),
+    )
+    position = StringField(
+        _l("Position"),
+        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
+    )
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs"),
+        validators=[Optional(), Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )
+    consent_listed = BooleanField(
+        _l("Show my name, organisation and country on the participant list")
+    )
+
+    def fill_choices(self, locale: str, constituencies: list[tuple[int, str]]) -> None:
+        """Load the constituency list and the ISO 3166 country list in ``locale``."""
+        self.constituency.choices = select_choices([("", _l("— Choose —")), *constituencies])
+        self.country.choices = select_choices([("", _l("— Choose —")), *country_choices(locale)])
+
+
+class RegisterForm(RegistrationFields):
+    """The public registration form."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            InputRequired(message=_l("Enter your e-mail address.")),
+            Email(message=_l("Enter an e-mail address such as name@example.org.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something; it carries only the CSRF token."""
+
+
+class MessageForm(FlaskForm):
+    """The Secretariat writes to every confirmed participant."""
+
+    subject = StringField(
+        _l("Subject"),
+        validators=[
+            InputRequired(message=_l("Enter a subject.")),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        validators=[
+            InputRequired(message=_l("Write the message.")),
+            Length(max=20000, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+class CapacityForm(FlaskForm):
+    """The Secretariat changes the number of seats."""
+
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[
+            InputRequired(message=_l("Enter the number of seats.")),
+            NumberRange(min=0, max=100000, message=_l("Enter a number from 0 to 100000.")),
+        ],
+    )

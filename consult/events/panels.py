@@ -1,0 +1,45 @@
+"""The dashboard panel "Open events"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from consult.dashboard.panels import Panel
+from consult.database import utcnow
+from consult.events.allocation import registration_state
+from consult.events.models import Event, Registration, Status
+from consult.extensions import db
+
+
+def open_events_panel(user: Any) -> Panel | None:
+    """Events whose registration is open, with their seats taken; None when there are none."""
+    now = utcnow()
+    events = [
+        event
+        for event in db.session.scalars(
+            select(Event)
+            .where(Event.published.is_(True), Event.ends_at > now)
+            .order_by(Event.starts_at)
+        )
+        if registration_state(event, now) is None
+    ]
+    if not events:
+        return None
+    confirmed = dict(
+        db.session.execute(
+            select(Registration.event_id, func.count())
+            .where(
+                Registration.event_id.in_([e.id for e in events]),
+                Registration.status == Status.CONFIRMED,
+            )
+            .group_by(Registration.event_id)
+        ).all()
+    )
+    return Panel(
+        _l("Open events"),
+        "events/_panel.html",
+        {"open_events": events, "confirmed": confirmed},
+    )

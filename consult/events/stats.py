@@ -1,0 +1,129 @@
+"""Counts for the Secretariat: by status, constituency and country group, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from consult.events.countries import GROUP_LABELS, group_label
+from consult.events.models import Registration, Status
+
+#: Each status as people read it.
+STATUS_LABELS = {
+    Status.CONFIRMED.value: _l("Confirmed"),
+    Status.WAITING.value: _l("Waiting list"),
+    Status.PENDING.value: _l("Awaiting approval"),
+    Status.DECLINED.value: _l("Declined"),
+    Status.CANCELLED.value: _l("Cancelled"),
+}
+
+
+def status_label(status: Status | str) -> str:
+    """The translated name of a status."""
+    return str(STATUS_LABELS.get(str(status), str(status)))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a label, a count and its share of the largest (0 to 100)."""
+
+    key: str
+    label: str
+    count: int
+    percent: int
+
+
+def bars(counts: Counter, labels: dict | None = None) -> list[Bar]:
+    """Bars for ``counts``, largest first, each scaled to the largest count."""
+    top = max(counts.values(), default=0) or 1
+    return [
+        Bar(key, str((labels or {}).get(key, key)), count, round(100 * count / top))
+        for key, count in counts.most_common()
+    ]
+
+
+def by_status(registrations: Iterable[Registration]) -> Counter:
+    """How many registrations have each status (every status present, even at zero)."""
+    counts = Counter({status.value: 0 for status in Status})
+    counts.update(r.status.value for r in registrations)
+    return counts
+
+
+def by_constituency(registrations: Iterable[Registration]) -> Counter:
+    """Registrations still in play, by constituency name."""
+    return Counter(
+        r.constituency.name if r.constituency else "—"
+        for r in registrations
+        if r.status is not Status.CANCELLED and r.status is not Status.DECLINED
+    )
+
+
+def by_group(registrations: Iterable[Registration]) -> Counter:
+    """Registrations still in play, by country group key."""
+    return Counter(
+        r.country_group
+        for r in registrations
+        if r.status is not Status.CANCELLED and r.status is not Status.DECLINED
+    )
+
+
+def group_labels() -> dict[str, str]:
+    """Country group keys and their translated names."""
+    return {key: str(label) for key, label in GROUP_LABELS.items()}
+
+
+CSV_COLUMNS = (
+    "arrival",
+    "status",
+    "name",
+    "email",
+    "organisation",
+    "constituency",
+    "country",
+    "country_group",
+    "position",
+    "accessibility_needs",
+    "consent_listed",
+    "registered_at_utc",
+)
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet-safe cell: text that looks like a formula is quoted."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def to_csv(registrations: Iterable[Registration]) -> str:
+    """The registrations as CSV, one row each, in arrival order."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in registrations:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    r.arrival,
+                    r.status.value,
+                    r.name,
+                    r.email,
+                    r.organisation,
+                    r.constituency.slug if r.constituency else "",
+                    r.country,
+                    group_label(r.country_group),
+                    r.position,
+                    r.accessibility_needs,
+                    "yes" if r.consent_listed else "no",
+                    r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+            ]
+        )
+    return out.getvalue()

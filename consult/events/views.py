@@ -1,0 +1,211 @@
+"""Public pages: the events, their agendas, registration and the private manage link."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.accounts.models import Constituency
+from consult.errors import render_error
+from consult.events import allocation, bp, notifications
+from consult.events.agenda import render_markdown, timetable
+from consult.events.calendar import agenda_calendar
+from consult.events.forms import ConfirmForm, RegisterForm, RegistrationFields
+from consult.events.models import Event, Registration, Status
+from consult.extensions import db, limiter
+from consult.forms import INVALID
+from consult.tokens import InvalidToken
+
+
+def constituency_pairs() -> list[tuple[int, str]]:
+    """(id, name) of every constituency, in their order."""
+    rows = db.session.scalars(select(Constituency).order_by(Constituency.position))
+    return [(c.id, c.name) for c in rows]
+
+
+def visible_event(slug: str, detail: str | None = None) -> Event:
+    """The event at ``slug``; unpublished ones exist only for the Secretariat (404 with ``detail``)."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    secretariat = current_user.is_authenticated and current_user.is_secretariat
+    if event is None or not (event.published or secretariat):
+        abort(make_response(*render_error(404, detail)))
+    g.page_timezone = event.timezone
+    return event
+
+
+@bp.get("/events")
+def index():
+    """Published events, the next first."""
+    events = db.session.scalars(
+        select(Event).where(Event.published.is_(True)).order_by(Event.starts_at.desc())
+    ).all()
+    return render_template("events/index.html", events=events, state=allocation.registration_state)
+
+
+@bp.get("/events/<slug>")
+def show(slug: str):
+    """An event's description, agenda and how to register."""
+    event = visible_event(slug)
+    return render_template(
+        "events/show.html",
+        event=event,
+        description=render_markdown(event.description),
+        days=timetable(event.sessions, str(get_timezone())),
+        closed=allocation.registration_state(event),
+    )
+
+
+@bp.get("/events/<slug>/agenda.ics")
+def agenda_ics(slug: str):
+    """The whole event and its sessions as an .ics file."""
+    event = visible_event(slug)
+    return Response(
+        agenda_calendar(event),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+def _letter_kind(registration: Registration) -> str:
+    return {
+        Status.CONFIRMED: "confirmed",
+        Status.WAITING: "waiting",
+        Status.PENDING: "pending",
+    }.get(registration.status, "cancelled")
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+def register(slug: str):
+    """Register without an account; the answer and the e-mail say where the registrant stands."""
+    event = visible_event(
+        slug, _("There is no published event at this address, so registration is not possible.")
+    )
+    closed = allocation.registration_state(event)
+    form = RegisterForm()
+    form.fill_choices(str(get_locale()), constituency_pairs())
+    if closed:
+        status = 403 if request.method == "POST" else 200
+        return render_template(
+            "events/register.html", event=event, form=None, closed=closed
+        ), status
+    if form.validate_on_submit():
+        data = allocation.RegistrationForm(
+            name=form.name.data,
+            email=form.email.data,
+            organisation=form.organisation.data,
+            constituency_id=form.constituency.data,
+            country=form.country.data,
+            position=form.position.data or "",
+            accessibility_needs=form.accessibility_needs.data or "",
+            consent_listed=form.consent_listed.data,
+        )
+        try:
+            outcome = allocation.register(event.id, data)
+        except allocation.RegistrationRefused as refusal:
+            if refusal.field == "email":
+                form.email.errors.append(str(refusal))
+            else:
+                return render_template(
+                    "events/register.html", event=event, form=None, closed=str(refusal)
+                ), 403
+        else:
+            registration = outcome.registration
+            position = allocation.waiting_position(registration)
+            notifications.send_registration(registration, _letter_kind(registration), position)
+            flash(_status_message(registration, position), "success")
+            return redirect(
+                url_for("events.manage", token=notifications.manage_token(registration)), 303
+            )
+    status = INVALID if form.is_submitted() else 200
+    return render_template("events/register.html", event=event, form=form, closed=None), status
+
+
+def _status_message(registration: Registration, position: int | None) -> str:
+    if registration.status is Status.CONFIRMED:
+        return _("Your seat is confirmed. An e-mail with the calendar invitation is on its way.")
+    if registration.status is Status.WAITING:
+        return _(
+            "The event is full: you are number %(position)d on the waiting list. "
+            "We will e-mail you if a seat becomes yours.",
+            position=position or 0,
+        )
+    if registration.status is Status.PENDING:
+        return _("Your registration awaits the Secretariat's approval. We will e-mail you.")
+    return _("Your registration is cancelled.")
+
+
+def _registration_or_refuse(token: str):
+    try:
+        return notifications.registration_for_token(token), None
+    except InvalidToken as error:
+        return None, (render_template("events/link_invalid.html", reason=str(error)), 400)
+
+
+@bp.route("/events/registration/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+def manage(token: str):
+    """A registrant sees, corrects or cancels their registration through their private link."""
+    registration, refusal = _registration_or_refuse(token)
+    if refusal:
+        return refusal
+    event = registration.event
+    g.page_timezone = event.timezone
+    form = RegistrationFields(obj=registration)
+    form.fill_choices(str(get_locale()), constituency_pairs())
+    if request.method == "GET":
+        form.constituency.data = registration.constituency_id
+    active = registration.status in (Status.CONFIRMED, Status.WAITING, Status.PENDING)
+    if active and form.validate_on_submit():
+        changes = {name: getattr(form, name).data for name in allocation.CORRECTABLE}
+        try:
+            outcome = allocation.correct(registration.id, changes)
+        except allocation.RegistrationRefused as refusal_message:
+            getattr(form, refusal_message.field or "country").errors.append(str(refusal_message))
+        else:
+            notifications.send_promotions(outcome.promoted)
+            flash(_("Your corrections are saved."), "success")
+            return redirect(url_for("events.manage", token=token), 303)
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "events/manage.html",
+        event=event,
+        registration=registration,
+        form=form,
+        active=active,
+        position=allocation.waiting_position(registration),
+        cancel_form=ConfirmForm(),
+        token=token,
+    ), status
+
+
+@bp.post("/events/registration/<token>/cancel")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
+def cancel(token: str):
+    """Cancel through the private link; a freed seat goes to the first eligible person waiting."""
+    registration, refusal = _registration_or_refuse(token)
+    if refusal:
+        return refusal
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    was_active = registration.status in (Status.CONFIRMED, Status.WAITING, Status.PENDING)
+    outcome = allocation.cancel(registration.id)
+    if was_active:
+        notifications.send_registration(outcome.registration, "cancelled")
+        notifications.send_promotions(outcome.promoted)
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("events.manage", token=token), 303)

@@ -1,0 +1,171 @@
+"""The Secretariat's view: who may see it, counts, search, CSV, decisions, messages, lists."""
+
+import csv
+import io
+
+import pytest
+
+from consult.events.models import Registration, Status
+from consult.extensions import db
+from tests.conftest import body_text, sign_in
+from tests.events.conftest import form_data
+
+ADMIN_PATHS = (
+    "/events/admin",
+    "/events/admin/{id}",
+    "/events/admin/{id}/registrations.csv",
+    "/events/admin/{id}/participants",
+    "/events/admin/{id}/message",
+)
+
+
+@pytest.mark.parametrize("path", ADMIN_PATHS)
+def test_only_the_secretariat_gets_in(client, make_event, make_member, path):
+    """Are visitors sent to sign in and members refused (403) on every Secretariat page?"""
+    event = make_event()
+    url = path.format(id=event.id)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/sign-in" in response.location
+    sign_in(client, make_member())
+    assert client.get(url).status_code == 403
+
+
+def test_member_cannot_decide(client, make_event, register, make_member):
+    """Is a member refused when posting a decision?"""
+    event = make_event(approval_required=True)
+    with client.application.test_request_context():
+        registration = register(event)
+    sign_in(client, make_member())
+    url = f"/events/admin/{event.id}/registrations/{registration.id}/approve"
+    assert client.post(url).status_code == 403
+    assert db.session.get(Registration, registration.id).status is Status.PENDING
+
+
+def _fill(client, event, people):
+    for number, overrides in people:
+        client.post(f"/events/{event.slug}/register", data=form_data(number, **overrides))
+
+
+def test_counts_chart_and_search(client, make_event, secretariat_client):
+    """Does the page count by status, constituency and country group, and search the list?"""
+    event = make_event(capacity=2)
+    _fill(
+        client,
+        event,
+        [
+            (1, {"name": "Amina Mohamed", "country": "KE"}),
+            (2, {"name": "Jean Dupont", "country": "FR", "organisation": "CGT"}),
+            (3, {"name": "Olga Petrova", "country": "RU"}),
+        ],
+    )
+    html = secretariat_client.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    assert "By status" in html and "By constituency" in html and "By country group" in html
+    assert "Developing countries" in html and "Economies in transition" in html
+    assert 'class="bar bar-100"' in html
+    assert "3 of 3 registrations shown" in html
+    found = secretariat_client.get(f"/events/admin/{event.id}?q=cgt").get_data(as_text=True)
+    assert "Jean Dupont" in found and "Amina Mohamed" not in found
+    waiting = secretariat_client.get(f"/events/admin/{event.id}?status=waiting")
+    assert "Olga Petrova" in waiting.get_data(as_text=True)
+    assert "Jean Dupont" not in waiting.get_data(as_text=True)
+
+
+def test_csv_export(client, make_event, secretariat_client):
+    """Does the CSV hold every registration, with formula-like text made harmless?"""
+    event = make_event()
+    _fill(client, event, [(1, {"name": "=HYPERLINK(1)"}), (2, {})])
+    response = secretariat_client.get(f"/events/admin/{event.id}/registrations.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["email"] for row in rows] == [
+        "participant1@example.org",
+        "participant2@example.org",
+    ]
+    assert rows[0]["name"] == "'=HYPERLINK(1)"
+    assert rows[0]["status"] == "confirmed"
+    assert rows[0]["country_group"] == "Developing countries"
+
+
+def test_approve_and_decline(client, make_event, secretariat_client, mailbox):
+    """Do approval and decline change the status and tell the registrant?"""
+    event = make_event(capacity=1, approval_required=True)
+    _fill(client, event, [(1, {}), (2, {}), (3, {})])
+    regs = db.session.query(Registration).order_by(Registration.arrival).all()
+    base = f"/events/admin/{event.id}/registrations"
+    assert secretariat_client.post(f"{base}/{regs[0].id}/approve").status_code == 303
+    assert secretariat_client.post(f"{base}/{regs[1].id}/approve").status_code == 303
+    assert secretariat_client.post(f"{base}/{regs[2].id}/decline").status_code == 303
+    statuses = [db.session.get(Registration, r.id).status for r in regs]
+    assert statuses == [Status.CONFIRMED, Status.WAITING, Status.DECLINED]
+    assert "Your seat is confirmed" in mailbox.last("participant1@example.org")["Subject"]
+    assert "waiting list" in mailbox.last("participant2@example.org")["Subject"]
+    assert "declined" in mailbox.last("participant3@example.org")["Subject"]
+
+
+def test_promote_by_hand(client, make_event, secretariat_client, mailbox):
+    """Can the Secretariat seat a waiting person by hand only when a seat is free?"""
+    event = make_event(capacity=1)
+    _fill(client, event, [(1, {}), (2, {})])
+    waiting = db.session.query(Registration).filter_by(email="participant2@example.org").one()
+    url = f"/events/admin/{event.id}/registrations/{waiting.id}/promote"
+    page = secretariat_client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "No seat is free" in page
+    secretariat_client.post(f"/events/admin/{event.id}/capacity", data={"capacity": "2"})
+    assert db.session.get(Registration, waiting.id).status is Status.CONFIRMED
+    assert "A seat is now yours" in mailbox.last("participant2@example.org")["Subject"]
+
+
+def test_message_all_confirmed(client, make_event, secretariat_client, mailbox):
+    """Does a message reach every confirmed participant and nobody else, failures reported?"""
+    event = make_event(capacity=2)
+    _fill(client, event, [(1, {}), (2, {}), (3, {})])
+    mailbox.clear()
+    mailbox.refuse.add("participant2@example.org")
+    response = secretariat_client.post(
+        f"/events/admin/{event.id}/message",
+        data={"subject": "Room change", "body": "We meet in Conference Room 4."},
+        follow_redirects=True,
+    )
+    assert "could not reach: participant2@example.org" in response.get_data(as_text=True)
+    assert [m["To"] for m in mailbox.messages] == ["participant1@example.org"]
+    assert "Conference Room 4" in body_text(mailbox.messages[0])
+    empty = secretariat_client.post(f"/events/admin/{event.id}/message", data={"subject": ""})
+    assert empty.status_code == 422
+
+
+def test_printable_list_only_consenting_confirmed(client, make_event, secretariat_client):
+    """Does the participant list show only confirmed people who agreed to be listed?"""
+    event = make_event(capacity=2)
+    _fill(
+        client,
+        event,
+        [
+            (1, {"name": "Listed Person"}),
+            (2, {"name": "Private Person", "consent_listed": None}),
+            (3, {"name": "Waiting Person"}),
+        ],
+    )
+    html = secretariat_client.get(f"/events/admin/{event.id}/participants").get_data(as_text=True)
+    assert "Listed Person" in html
+    assert "Private Person" not in html
+    assert "Waiting Person" not in html
+    assert "Kenya" in html
+
+
+def test_dashboard_panel_shows_open_events(member_client, make_event):
+    """Does the dashboard list events open for registration with the seats taken?"""
+    make_event(title="Forum with open registration", capacity=40)
+    make_event(title="Unpublished draft", published=False)
+    html = member_client.get("/dashboard").get_data(as_text=True)
+    assert "Open events" in html
+    assert "Forum with open registration" in html
+    assert "0 of 40 seats taken" in html
+    assert "Unpublished draft" not in html
+
+
+def test_admin_index_lists_every_event(secretariat_client, make_event):
+    """Does the Secretariat's list include unpublished events?"""
+    make_event(title="Unpublished draft", published=False)
+    html = secretariat_client.get("/events/admin").get_data(as_text=True)
+    assert "Unpublished draft" in html

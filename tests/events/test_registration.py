@@ -1,0 +1,255 @@
+"""Registering without an account, the e-mails, and the private manage link."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from consult.database import utcnow
+from consult.events.countries import DEVELOPING
+from consult.events.models import Registration, Status
+from consult.extensions import db
+from tests.conftest import body_text, links_in
+from tests.events.conftest import calendar_part, constituency_id, form_data, wall_clock
+
+
+def _registration(email: str) -> Registration:
+    return db.session.query(Registration).filter_by(email=email).one()
+
+
+def _manage_link(message) -> str:
+    return next(link for link in links_in(message) if "/events/registration/" in link)
+
+
+def _path(link: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+def test_confirmation_email_carries_invite_and_manage_link(client, make_event, mailbox):
+    """Does a registrant with a seat get an iTIP REQUEST naming them and a working private link?"""
+    event = make_event(capacity=3)
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Your seat is confirmed" in page.get_data(as_text=True)
+
+    message = mailbox.last("participant1@example.org")
+    assert "Your seat is confirmed" in message["Subject"]
+    calendar, method = calendar_part(message)
+    assert method == "REQUEST"
+    assert calendar.method.value == "REQUEST"
+    vevent = calendar.vevent
+    assert vevent.summary.value == event.title
+    assert vevent.uid.value == f"event-{event.id}@events.consult"
+    assert wall_clock(vevent.dtstart) == event.starts_at
+    assert wall_clock(vevent.dtend) == event.ends_at
+    assert vevent.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["America/New_York"]
+    attendees = [a.value.lower() for a in vevent.contents["attendee"]]
+    assert attendees == ["mailto:participant1@example.org"]
+    attachments = [p.get_filename() for p in message.iter_attachments()]
+    assert "invite.ics" in attachments
+
+    manage = client.get(_path(_manage_link(message)))
+    html = manage.get_data(as_text=True)
+    assert manage.status_code == 200
+    assert "Confirmed: a seat is yours." in html
+    assert "participant1@example.org" in html
+
+
+def test_waiting_registrant_is_told_their_place(client, make_event, mailbox):
+    """Is someone past the capacity told, on the page and by e-mail, their place in the queue?"""
+    event = make_event(capacity=1)
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    client.post(f"/events/{event.slug}/register", data=form_data(2))
+    response = client.post(f"/events/{event.slug}/register", data=form_data(3))
+    page = client.get(response.location).get_data(as_text=True)
+    assert "number 2 on the waiting list" in page
+    message = mailbox.last("participant3@example.org")
+    assert "waiting list" in message["Subject"]
+    assert "You are number 2 on the waiting list" in body_text(message).replace("\n", " ")
+    assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
+
+
+def test_pending_registrant_is_told_to_wait_for_approval(client, make_event, mailbox):
+    """With approval required, is the registrant told that the Secretariat decides?"""
+    event = make_event(approval_required=True)
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert "awaits the Secretariat" in client.get(response.location).get_data(as_text=True)
+    assert "awaits approval" in mailbox.last("participant1@example.org")["Subject"]
+    assert _registration("participant1@example.org").status is Status.PENDING
+
+
+def test_cancel_promotes_and_sends_invite(client, make_event, mailbox):
+    """Does cancelling free the seat for the first waiting person, who gets the invite?"""
+    event = make_event(capacity=1)
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    client.post(f"/events/{event.slug}/register", data=form_data(2))
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    response = client.post(
+        link.replace("/events/registration/", "/events/registration/") + "/cancel"
+    )
+    assert response.status_code == 303
+    assert "Cancelled." in client.get(link).get_data(as_text=True)
+    assert _registration("participant1@example.org").status is Status.CANCELLED
+    assert _registration("participant2@example.org").status is Status.CONFIRMED
+
+    withdrawal = mailbox.last("participant1@example.org")
+    calendar, method = calendar_part(withdrawal)
+    assert method == "CANCEL"
+    assert int(calendar.vevent.sequence.value) == event.sequence + 1
+
+    promotion = mailbox.last("participant2@example.org")
+    assert "A seat is now yours" in promotion["Subject"]
+    calendar, method = calendar_part(promotion)
+    assert method == "REQUEST"
+    assert (
+        calendar.vevent.contents["attendee"][0].value.lower() == "mailto:participant2@example.org"
+    )
+
+
+def test_manage_link_corrects_details(client, make_event, mailbox):
+    """Can a registrant correct their details through the private link?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    data = form_data(1, name="Wangari Maathai", organisation="Green Belt Movement")
+    data.pop("email")
+    data.pop("consent_listed")
+    response = client.post(link, data=data)
+    assert response.status_code == 303
+    registration = _registration("participant1@example.org")
+    assert registration.name == "Wangari Maathai"
+    assert registration.organisation == "Green Belt Movement"
+    assert registration.consent_listed is False
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        lambda token: "x" + token,
+        lambda token: "not-a-token",
+    ],
+)
+def test_tampered_manage_token_is_refused(client, make_event, mailbox, mangle):
+    """Is a manage link whose token was altered refused, for viewing and for cancelling?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    token = link.rsplit("/", 1)[1]
+    bad = f"/events/registration/{mangle(token)}"
+    response = client.get(bad)
+    assert response.status_code == 400
+    assert "This link is not valid." in response.get_data(as_text=True)
+    assert client.post(bad + "/cancel").status_code == 400
+    assert _registration("participant1@example.org").status is Status.CONFIRMED
+
+
+def test_old_link_dies_when_registering_again(client, make_event, mailbox):
+    """After cancelling and registering again, is the first link no longer valid?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    first_link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    client.post(first_link + "/cancel")
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert client.get(first_link).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter your name."),
+        ({"email": ""}, "email", "Enter your e-mail address."),
+        ({"email": "not-an-address"}, "email", "Enter an e-mail address such as name@example.org."),
+        ({"organisation": ""}, "organisation", "Enter your organisation"),
+        ({"country": ""}, "country", "Choose your country."),
+        ({"country": "XX"}, "country", "Choose your country from the list."),
+        ({"constituency": ""}, "constituency", "Choose the group you belong to."),
+        ({"constituency": "999999"}, "constituency", "Choose the group you belong to."),
+        ({"constituency": "abc"}, "constituency", "Choose the group you belong to."),
+        ({"name": "x" * 121}, "name", "Use at most 120 characters."),
+    ],
+)
+def test_each_field_is_validated(client, make_event, overrides, field, message):
+    """Is each bad field sent back with a clear message next to it (422, nothing saved)?"""
+    event = make_event()
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1, **overrides))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    assert message in html
+    assert db.session.query(Registration).count() == 0
+
+
+def test_same_email_twice_is_refused_on_the_form(client, make_event):
+    """Is a second registration from the same address refused next to the e-mail field?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    response = client.post(
+        f"/events/{event.slug}/register", data=form_data(2, email="PARTICIPANT1@example.org")
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="email-error"' in html
+    assert "already registered" in html
+
+
+def test_closed_event_refuses_with_message(client, make_event):
+    """Does a closed event show why and refuse a registration posted anyway?"""
+    event = make_event(registration_closes_at=utcnow() - timedelta(hours=1))
+    page = client.get(f"/events/{event.slug}/register")
+    assert "Registration for this event is closed." in page.get_data(as_text=True)
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 403
+    assert "Registration for this event is closed." in response.get_data(as_text=True)
+    assert db.session.query(Registration).count() == 0
+
+
+def test_unpublished_event_is_not_found(client, make_event):
+    """Is an unpublished event invisible to the public, and its registration refused?"""
+    event = make_event(published=False)
+    assert client.get(f"/events/{event.slug}").status_code == 404
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 404
+    assert "registration is not possible" in response.get_data(as_text=True)
+    assert event.title not in response.get_data(as_text=True)
+    assert db.session.query(Registration).count() == 0
+
+
+def test_secretariat_preview_cannot_register_unpublished(secretariat_client, make_event):
+    """Does the Secretariat, who can see an unpublished event, get a clear refusal to register?"""
+    event = make_event(published=False)
+    response = secretariat_client.post(f"/events/{event.slug}/register", data=form_data(1))
+    assert response.status_code == 403
+    assert "This event is not published" in response.get_data(as_text=True)
+
+
+def test_country_sets_the_group(client, make_event):
+    """Is the country group derived from the ISO country chosen?"""
+    event = make_event(holds=[(DEVELOPING, 1, utcnow() + timedelta(days=3))])
+    client.post(f"/events/{event.slug}/register", data=form_data(1, country="HU"))
+    client.post(
+        f"/events/{event.slug}/register",
+        data=form_data(2, country="BR", constituency=str(constituency_id("gov-developing"))),
+    )
+    assert _registration("participant1@example.org").country_group == "transition"
+    assert _registration("participant2@example.org").country_group == "developing"
+
+
+def test_form_needs_csrf_token(client, make_event, csrf):
+    """Is a registration without the form's CSRF token refused, and accepted with it?"""
+    event = make_event()
+    path = f"/events/{event.slug}/register"
+    assert client.post(path, data=form_data(1)).status_code == 400
+    token = csrf(client, path)
+    assert client.post(path, data={**form_data(1), "csrf_token": token}).status_code == 303
+
+
+def test_registration_rate_limit_is_its_own_setting(client, make_event, app, monkeypatch):
+    """Does REGISTRATION_RATE_LIMIT bound how often one address may post the form?"""
+    monkeypatch.setitem(app.config, "REGISTRATION_RATE_LIMIT", "2 per minute")
+    event = make_event(capacity=10)
+    path = f"/events/{event.slug}/register"
+    assert client.post(path, data=form_data(1)).status_code == 303
+    assert client.post(path, data=form_data(2)).status_code == 303
+    assert client.post(path, data=form_data(3)).status_code == 429
