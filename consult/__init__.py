@@ -17,8 +17,8 @@ CAPABILITIES = (
     "consult.dashboard",
     "consult.calls",
     "consult.toolkit",
-    "consult.programme",
     "consult.events",
+    "consult.programme",
 )
 
 

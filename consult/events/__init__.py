@@ -8,17 +8,21 @@ bp = Blueprint("events", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, navigation, dashboard panel, demo data and commands."""
+    from consult.calls.feed import register_feed_source
     from consult.dashboard.panels import register_panel
     from consult.demo import register_seeder
     from consult.events import admin, cli, demo, editor, models, views  # noqa: F401  (routes)
-    from consult.events.panels import open_events_panel
+    from consult.events.panels import open_events_panel, registered_events, upcoming_events_block
     from consult.navigation import NavItem, add_nav_item
+    from consult.public.home import register_home_block
 
     app.register_blueprint(bp)
     _add_template_helpers(app)
     add_nav_item(app, NavItem("events.index", _l("Events"), "public", order=40))
     add_nav_item(app, NavItem("events.admin_index", _l("Registrations"), "secretariat", order=70))
     register_panel(app, open_events_panel, order=40)
+    register_home_block(app, upcoming_events_block, order=10)
+    register_feed_source(app, registered_events)
     register_seeder(app, demo.seed_events, order=40)
     app.cli.add_command(cli.events_cli)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -20,14 +19,8 @@ def fill_command() -> None:
     """Give seats freed by a release date to those waiting (run it daily from cron)."""
     now = utcnow()
     total = 0
-    # e-mails are rendered in a request context, where the locale and the links are known
-    config = current_app.config
-    base = (
-        None if config.get("SERVER_NAME") else f"{config['PREFERRED_URL_SCHEME']}://127.0.0.1:5000"
-    )
-    with current_app.test_request_context(base_url=base):
-        for event_id in db.session.scalars(select(Event.id).where(Event.ends_at > now)).all():
-            promoted = allocation.fill(event_id, now)
-            notifications.send_promotions(promoted)
-            total += len(promoted)
+    for event_id in db.session.scalars(select(Event.id).where(Event.ends_at > now)).all():
+        promoted = allocation.fill(event_id, now)
+        notifications.send_promotions(promoted)
+        total += len(promoted)
     click.echo(f"{total} waiting registrants got a seat.")

@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 from consult.dashboard.panels import Panel
 from consult.database import utcnow
 from consult.events.allocation import registration_state
+from consult.events.calendar import event_meeting
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
+from consult.ical import Meeting
+from consult.public.home import HomeBlock
 
 
 def open_events_panel(user: Any) -> Panel | None:
@@ -43,3 +46,29 @@ def open_events_panel(user: Any) -> Panel | None:
         "events/_panel.html",
         {"open_events": events, "confirmed": confirmed},
     )
+
+
+def upcoming_events_block() -> HomeBlock | None:
+    """Home page block: the next published events, or nothing when none is ahead."""
+    events = list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.published.is_(True), Event.ends_at > utcnow())
+            .order_by(Event.starts_at)
+            .limit(3)
+        )
+    )
+    if not events:
+        return None
+    return HomeBlock(_l("Next events"), "events/_home_block.html", {"events": events})
+
+
+def registered_events(user: Any) -> list[Meeting]:
+    """Calendar feed source: the events a member holds a confirmed seat at (same e-mail)."""
+    events = db.session.scalars(
+        select(Event)
+        .join(Registration)
+        .where(Registration.email == user.email, Registration.status == Status.CONFIRMED)
+        .order_by(Event.starts_at)
+    )
+    return [event_meeting(event) for event in events]

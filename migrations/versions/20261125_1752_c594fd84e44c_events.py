@@ -1,7 +1,7 @@
 """events
 
 Revision ID: c594fd84e44c
-Revises: a156b6d0ca6d
+Revises: 54aa801e5997
 Create Date: 2026-11-25 17:52:18.097736
 
 """
@@ -13,7 +13,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = 'c594fd84e44c'
-down_revision = 'a156b6d0ca6d'
+down_revision = '54aa801e5997'
 branch_labels = None
 depends_on = None
 

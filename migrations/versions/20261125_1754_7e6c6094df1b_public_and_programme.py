@@ -1,7 +1,7 @@
 """public and programme
 
 Revision ID: 7e6c6094df1b
-Revises: 54aa801e5997
+Revises: c594fd84e44c
 Create Date: 2026-11-25 17:54:02.213483
 
 """
@@ -13,7 +13,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = '7e6c6094df1b'
-down_revision = '54aa801e5997'
+down_revision = 'c594fd84e44c'
 branch_labels = None
 depends_on = None
 

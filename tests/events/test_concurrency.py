@@ -31,12 +31,7 @@ from consult.extensions import db
 from tests.events.conftest import build_event
 from tests.live import LiveServer
 
-pytestmark = [
-    pytest.mark.live,
-    # tests/live.py leaves its copy of the server log file to the garbage collector
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = pytest.mark.live
 
 PROCESSES = 3
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
