@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
 
 
@@ -55,12 +55,7 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     language: Mapped[str] = mapped_column(String(10), default="en")
     role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            length=20,
-            values_callable=lambda roles: [r.value for r in roles],
-        ),
+        str_enum(Role),
         default=Role.MEMBER,
     )
     active: Mapped[bool] = mapped_column(default=True)

@@ -7,19 +7,12 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    """A portable string column for an enum (no native database type)."""
-    return Enum(
-        kind, native_enum=False, length=20, values_callable=lambda items: [i.value for i in items]
-    )
 
 
 class CallStatus(enum.StrEnum):
@@ -120,7 +113,7 @@ class Call(db.Model):
     series_id: Mapped[int] = mapped_column(ForeignKey("call_series.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=60)
-    status: Mapped[CallStatus] = mapped_column(_enum(CallStatus), default=CallStatus.PROPOSED)
+    status: Mapped[CallStatus] = mapped_column(str_enum(CallStatus), default=CallStatus.PROPOSED)
     #: The iCalendar UID, fixed for the call's whole life.
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
     #: The iCalendar SEQUENCE, raised on every change sent to the invitees.
@@ -168,7 +161,7 @@ class Attendance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    partstat: Mapped[Partstat] = mapped_column(_enum(Partstat), default=Partstat.NEEDS_ACTION)
+    partstat: Mapped[Partstat] = mapped_column(str_enum(Partstat), default=Partstat.NEEDS_ACTION)
     responded_at: Mapped[datetime | None]
     #: Why the last e-mail to this member failed (empty when it went out).
     delivery_error: Mapped[str] = mapped_column(String(500), default="")
@@ -211,7 +204,9 @@ class AgendaItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     details: Mapped[str] = mapped_column(Text, default="")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[AgendaStatus] = mapped_column(_enum(AgendaStatus), default=AgendaStatus.PROPOSED)
+    status: Mapped[AgendaStatus] = mapped_column(
+        str_enum(AgendaStatus), default=AgendaStatus.PROPOSED
+    )
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -229,7 +224,7 @@ class ActionItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus), default=ActionStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     call: Mapped[Call | None] = relationship(back_populates="action_items")

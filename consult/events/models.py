@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -18,18 +17,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class EventKind(enum.StrEnum):
@@ -63,7 +52,7 @@ class Event(db.Model):
     #: Stable part of the public address.
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
     #: Markdown, rendered sanitised.
     description: Mapped[str] = mapped_column(Text, default="")
     venue: Mapped[str] = mapped_column(String(300), default="")
@@ -194,7 +183,7 @@ class Registration(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     #: 1, 2, 3 ... in the order the registrations reached the database, per event.
     arrival: Mapped[int]
-    status: Mapped[Status] = mapped_column(_enum(Status, "registration_status"))
+    status: Mapped[Status] = mapped_column(str_enum(Status, "registration_status"))
     name: Mapped[str] = mapped_column(String(120))
     #: Stored lower-cased: one address registers once per event.
     email: Mapped[str] = mapped_column(String(254))

@@ -6,11 +6,11 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency, User
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
 
 
@@ -47,12 +47,7 @@ class ProgrammeItem(db.Model):
     )
     due_date: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[ItemStatus] = mapped_column(
-        Enum(
-            ItemStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        ),
+        str_enum(ItemStatus),
         default=ItemStatus.PLANNED,
     )
     #: Where it was agreed, in words (a call, a meeting); linked to call minutes later.

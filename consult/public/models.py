@@ -7,11 +7,11 @@ import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
 
 
@@ -19,16 +19,6 @@ def fold(text: str | None) -> str:
     """Lower-case ``text`` and strip its accents, the same way for data and queries."""
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _enum(kind: type[enum.Enum], length: int = 20) -> Enum:
-    """A portable enum column (a VARCHAR with the values, no native type)."""
-    return Enum(
-        kind,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class ProfileStatus(enum.StrEnum):
@@ -160,12 +150,12 @@ class ViaProfile(db.Model):
     organisation: Mapped[str] = mapped_column(String(300), default="")
     sector: Mapped[str] = mapped_column(String(40), default="other", index=True)
     year_started: Mapped[int | None]
-    type: Mapped[ProfileType] = mapped_column(_enum(ProfileType), default=ProfileType.OTHER)
+    type: Mapped[ProfileType] = mapped_column(str_enum(ProfileType), default=ProfileType.OTHER)
     description: Mapped[str] = mapped_column(Text, default="")
     #: One link a line: the address, a space, then an optional label.
     links: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProfileStatus] = mapped_column(
-        _enum(ProfileStatus), default=ProfileStatus.DRAFT, index=True
+        str_enum(ProfileStatus), default=ProfileStatus.DRAFT, index=True
     )
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -229,7 +219,7 @@ class Assessment(db.Model):
     key_element_id: Mapped[int] = mapped_column(
         ForeignKey("key_elements.id", ondelete="CASCADE"), index=True
     )
-    rating: Mapped[Rating] = mapped_column(_enum(Rating), default=Rating.UNKNOWN)
+    rating: Mapped[Rating] = mapped_column(str_enum(Rating), default=Rating.UNKNOWN)
     note: Mapped[str] = mapped_column(Text, default="")
     #: Where the judgement comes from (a document, a page, a meeting).
     source: Mapped[str] = mapped_column(String(500), default="")
@@ -271,7 +261,7 @@ class CaseStudy(db.Model):
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
     #: ISO 3166-1 alpha-2 code.
     country: Mapped[str] = mapped_column(String(2))
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.PLANNED)
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.PLANNED)
     note: Mapped[str] = mapped_column(Text, default="")
 
     study: Mapped[Study] = relationship(back_populates="case_studies")
@@ -295,7 +285,7 @@ class Document(db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     visibility: Mapped[Visibility] = mapped_column(
-        _enum(Visibility), default=Visibility.MEMBERS, index=True
+        str_enum(Visibility), default=Visibility.MEMBERS, index=True
     )
     profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("via_profiles.id", ondelete="SET NULL"), index=True

@@ -5,22 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency, User
-from consult.database import utcnow
+from consult.database import str_enum, utcnow
 from consult.extensions import db
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda values: [v.value for v in values],
-    )
 
 
 class SectionStatus(enum.StrEnum):
@@ -59,7 +49,7 @@ class Section(db.Model):
     #: Markdown.
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[SectionStatus] = mapped_column(
-        _enum(SectionStatus, "section_status"), default=SectionStatus.PROPOSED
+        str_enum(SectionStatus, "section_status"), default=SectionStatus.PROPOSED
     )
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Shown on the public site; members-only otherwise.
@@ -88,7 +78,7 @@ class SectionVersion(db.Model):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[SectionStatus] = mapped_column(_enum(SectionStatus, "section_status"))
+    status: Mapped[SectionStatus] = mapped_column(str_enum(SectionStatus, "section_status"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -114,7 +104,7 @@ class Comment(db.Model):
     #: The author's constituency when the comment was written.
     constituency_id: Mapped[int | None] = mapped_column(ForeignKey("constituencies.id"))
     #: Only on top-level comments.
-    stance: Mapped[Stance | None] = mapped_column(_enum(Stance, "stance"))
+    stance: Mapped[Stance | None] = mapped_column(str_enum(Stance, "stance"))
     #: The passage of the section the comment is about.
     quote: Mapped[str] = mapped_column(Text, default="")
     #: Markdown.
@@ -185,7 +175,7 @@ class NotificationPreference(db.Model):
     section_id: Mapped[int | None] = mapped_column(
         ForeignKey("toolkit_sections.id", ondelete="CASCADE")
     )
-    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency, "frequency"))
+    frequency: Mapped[Frequency] = mapped_column(str_enum(Frequency, "frequency"))
 
     def __repr__(self) -> str:
         return f"<NotificationPreference {self.user_id}/{self.section_id} {self.frequency}>"
