@@ -24,7 +24,7 @@ def add_nav_item(app: Flask, item: NavItem) -> None:
 
 
 def visible_nav_items() -> list[dict[str, str]]:
-    """The entries the current user may reach, as (url, label, endpoint) mappings."""
+    """The entries the current user may reach, as mappings of url, label, endpoint, public."""
     from flask import current_app
 
     def allowed(item: NavItem) -> bool:
@@ -36,7 +36,12 @@ def visible_nav_items() -> list[dict[str, str]]:
 
     items = sorted(current_app.extensions.get("consult_nav", []), key=lambda item: item.order)
     return [
-        {"url": url_for(item.endpoint), "label": str(item.label), "endpoint": item.endpoint}
+        {
+            "url": url_for(item.endpoint),
+            "label": str(item.label),
+            "endpoint": item.endpoint,
+            "public": item.audience == "public",
+        }
         for item in items
         if allowed(item)
     ]
