@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult import cli, errors, i18n, mailin, navigation, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+    from consult.forms import RowIdConverter
 
     app = Flask(
         __name__,
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         manage_session=False,
     )
 
+    app.url_map.converters["int"] = RowIdConverter
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

@@ -5,10 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from werkzeug.routing import IntegerConverter, Map
 from wtforms.fields.choices import SelectChoice
 
 #: HTTP status for a form sent back with errors next to its fields.
 INVALID = 422
+
+#: The largest row id: primary keys are 32-bit integers on PostgreSQL.
+MAX_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what a row id can be: a huge number is a 404, not a crash."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value: str | None) -> int | None:
+    """A row id typed or posted as text, or None when it cannot be one (so never a crash)."""
+    text = (value or "").strip()
+    if not text.isdecimal() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def select_choices(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,6 +32,14 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """Refuse input holding NUL characters: no database can store them, and no person types them."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for value in values.values()):
+            abort(400, _("The form contains a character that cannot be stored (NUL)."))
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the input check and the header hook."""
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

@@ -159,7 +159,7 @@ def admin_capacity(event_id: int):
     event = _event(event_id)
     form = CapacityForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.capacity.errors) or _("Enter the number of seats."), "error")
+        flash(" ".join(map(str, form.capacity.errors)) or _("Enter the number of seats."), "error")
         return _back(event.id)
     try:
         promoted = decisions.set_capacity(event.id, form.capacity.data)

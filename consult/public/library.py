@@ -12,7 +12,7 @@ from consult.accounts.forms import ConfirmForm
 from consult.accounts.roles import secretariat_required
 from consult.errors import render_error
 from consult.extensions import db, login_manager
-from consult.forms import INVALID, select_choices
+from consult.forms import INVALID, parse_id, select_choices
 from consult.i18n import country_name
 from consult.public import bp
 from consult.public.documents import can_view_document, visible_documents
@@ -111,18 +111,19 @@ def _attach_choices() -> list:
 
 def _attach(document: Document, value: str | None) -> None:
     document.profile_id = document.study_id = document.case_study_id = None
-    kind, _sep, ident = (value or "").partition(":")
-    if not ident.isdigit():
+    kind, _sep, text = (value or "").partition(":")
+    ident = parse_id(text)
+    if ident is None:
         return
     target = {"profile": ViaProfile, "study": Study, "case": CaseStudy}.get(kind)
-    if target is None or db.session.get(target, int(ident)) is None:
+    if target is None or db.session.get(target, ident) is None:
         return
     if kind == "profile":
-        document.profile_id = int(ident)
+        document.profile_id = ident
     elif kind == "study":
-        document.study_id = int(ident)
+        document.study_id = ident
     else:
-        document.case_study_id = int(ident)
+        document.case_study_id = ident
 
 
 def _attached_value(document: Document) -> str:

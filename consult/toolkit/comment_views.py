@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import INVALID, parse_id
 from consult.toolkit import bp, discussion, live, notifications
 from consult.toolkit.forms import (
     ActionForm,
@@ -58,8 +58,8 @@ def post_comment(section_id: int):
     form = CommentForm()
     parent = None
     if form.parent_id.data:
-        digits = form.parent_id.data.isdigit()
-        parent = db.session.get(Comment, int(form.parent_id.data)) if digits else None
+        parent_id = parse_id(form.parent_id.data)
+        parent = db.session.get(Comment, parent_id) if parent_id else None
         if parent is None or parent.section_id != section.id:
             abort(404)
     if not form.validate_on_submit():
@@ -170,7 +170,7 @@ def preferences():
     """Choose e-mail about comments for the whole toolkit and for each section."""
     form = PreferenceForm()
     if form.validate_on_submit():
-        section_id = int(form.section_id.data) if (form.section_id.data or "").isdigit() else None
+        section_id = parse_id(form.section_id.data)
         if section_id is not None:
             readable_section(section_id)
         notifications.set_preference(current_user, section_id, form.frequency.data)

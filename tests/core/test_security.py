@@ -117,3 +117,17 @@ def test_a_views_own_bad_request_message_is_shown(tmp_path: Path):
     )
     bare_page = client.get("/bare").get_data(as_text=True)
     assert "The request could not be understood" in bare_page
+
+
+def test_huge_ids_in_urls_are_404_not_500(secretariat_client):
+    """Is an id too large for the database a 404 rather than a database error?"""
+    for path in ("/members/99999999999999999999999/deactivate", "/calls/2147483648"):
+        method = secretariat_client.post if path.endswith("deactivate") else secretariat_client.get
+        assert method(path).status_code == 404
+
+
+def test_nul_characters_are_refused_with_a_message(client, make_member):
+    """Is input with a NUL character (which PostgreSQL cannot store) a clear 400?"""
+    response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "cannot be stored" in response.get_data(as_text=True)

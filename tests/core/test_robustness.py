@@ -1,0 +1,129 @@
+"""Crawl the demo site as each role and send bad input to every form: never a 500.
+
+The crawler follows the links and forms the pages themselves offer, so new pages
+are covered without listing them here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from consult.accounts.models import User
+from consult.demo import SECRETARIAT_EMAIL, load_demo
+from consult.extensions import db
+from tests.conftest import sign_in
+
+MAX_PAGES = 250
+SKIPPED_PREFIXES = ("/static/", "/sign-out", "/socket.io")
+GARBAGE = ["", "-1", "9" * 40, "<script>alert(1)</script>", "2000-02-30", "nonsense", "\x00"]
+
+
+class LinksAndForms(HTMLParser):
+    """The same-site links and the forms (action, method, field names) of a page."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+        self.links: set[str] = set()
+        self.forms: list[tuple[str, str, list[str]]] = []
+        self._form: tuple[str, str, list[str]] | None = None
+
+    def _local(self, url: str | None) -> str | None:
+        if not url or url.startswith(("#", "mailto:", "webcal:")):
+            return None
+        parts = urlsplit(urljoin(self.base, url))
+        if parts.netloc not in ("", "consult.test"):
+            return None
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and (link := self._local(attributes.get("href"))):
+            self.links.add(link)
+        elif tag == "form":
+            action = self._local(attributes.get("action") or self.base) or self.base
+            self._form = (action, (attributes.get("method") or "get").lower(), [])
+            self.forms.append(self._form)
+        elif (
+            tag in ("input", "select", "textarea")
+            and self._form
+            and attributes.get("name")
+            and attributes.get("type") not in ("submit", "button", "file")
+        ):
+            self._form[2].append(attributes["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def crawl(client, start: list[str]) -> tuple[dict[str, int], list[tuple[str, str, list[str]]]]:
+    """Visit pages breadth-first from ``start``; return status by page and the forms seen."""
+    seen: dict[str, int] = {}
+    forms: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
+    queue = deque(start)
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen or path.startswith(SKIPPED_PREFIXES):
+            continue
+        with client.get(path) as response:
+            seen[path] = response.status_code
+            html = response.content_type.startswith("text/html") and response.status_code == 200
+            body = response.get_data(as_text=True) if html else ""
+        if not html:
+            continue
+        parser = LinksAndForms(path)
+        parser.feed(body)
+        queue.extend(link for link in parser.links if link not in seen)
+        for form in parser.forms:
+            forms.setdefault((form[0], form[1]), form)
+    return seen, list(forms.values())
+
+
+@pytest.fixture
+def demo(app):
+    """The demo data, inside the test's transaction."""
+    return load_demo()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "secretariat"])
+def test_no_page_crashes_for_any_role(app, client, demo, role):
+    """Does every page reachable by links answer without a server error, for each role?"""
+    if role != "anonymous":
+        email = SECRETARIAT_EMAIL if role == "secretariat" else "ngo.nairobi@example.org"
+        sign_in(client, db.session.scalar(db.select(User).where(User.email == email)))
+    start = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+    ]
+    pages, _ = crawl(client, start)
+    assert len(pages) > 20
+    assert {path: status for path, status in pages.items() if status >= 500} == {}
+
+
+def test_bad_input_to_every_form_is_a_4xx_not_a_500(app, client, demo):
+    """Does each form the Secretariat sees answer empty and garbage input without a 500?"""
+    officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
+    sign_in(client, officer)
+    start = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+    ]
+    _, forms = crawl(client, start)
+    posts = [form for form in forms if form[1] == "post"]
+    assert len(posts) > 20
+    crashes = []
+    for action, _, fields in posts:
+        for value in GARBAGE:
+            data = {name: value for name in fields if name != "csrf_token"}
+            status = client.post(action, data=data).status_code
+            if status >= 500:
+                crashes.append((action, value, status))
+        sign_in(client, officer)
+    assert crashes == []
