@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
 from wtforms.fields.choices import SelectChoice
 
@@ -30,6 +31,10 @@ def parse_id(value: str | None) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: the form carries only the CSRF token."""
 
 
 def select_choices(

@@ -106,7 +106,3 @@ class InviteForm(ProfileFields):
         choices=select_choices([("member", _l("Member")), ("secretariat", _l("Secretariat"))]),
         validators=[InputRequired()],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something; it carries only the CSRF token."""

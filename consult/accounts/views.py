@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from consult.accounts import bp, notifications, services
 from consult.accounts.forms import (
-    ConfirmForm,
     InviteForm,
     ProfileForm,
     ResetRequestForm,
@@ -22,7 +21,7 @@ from consult.accounts.forms import (
 from consult.accounts.models import Constituency, Role, User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, limiter
-from consult.forms import INVALID, select_choices
+from consult.forms import INVALID, ButtonForm, select_choices
 from consult.tokens import InvalidToken
 
 
@@ -150,7 +149,7 @@ def members():
     users = db.session.scalars(
         select(User).outerjoin(User.constituency).order_by(Constituency.position, User.display_name)
     ).all()
-    return render_template("accounts/members.html", users=users, form=ConfirmForm())
+    return render_template("accounts/members.html", users=users, form=ButtonForm())
 
 
 @bp.route("/members/invite", methods=["GET", "POST"])

@@ -24,10 +24,6 @@ from consult.calls.models import ActionStatus
 from consult.forms import select_choices
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (only the CSRF token)."""
-
-
 class SeriesForm(FlaskForm):
     """Create or edit a call series."""
 

@@ -14,7 +14,6 @@ from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, notifications, services
 from consult.calls.forms import (
-    ActionForm,
     ActionItemForm,
     ActionStatusForm,
     AgendaItemForm,
@@ -30,19 +29,11 @@ from consult.calls.models import Call, CallSeries, CallStatus, Partstat
 from consult.calls.planner import day_grid, plan_call, window
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, select_choices
+from consult.forms import INVALID, ButtonForm, select_choices
 from consult.mail import DeliveryReport
 from consult.tokens import InvalidToken, read_token
 
 bp.context_processor(template_helpers)
-
-
-def get_or_404(model, ident: int):
-    """A row by primary key, or 404."""
-    row = db.session.get(model, ident)
-    if row is None:
-        abort(404)
-    return row
 
 
 def _active_users() -> list[User]:
@@ -92,7 +83,7 @@ def _series_form(series: CallSeries | None) -> SeriesForm:
 @secretariat_required
 def edit_series(series_id: int | None = None):
     """Create or edit a series: cadence, hours, bridge and invited members."""
-    series = get_or_404(CallSeries, series_id) if series_id else None
+    series = db.get_or_404(CallSeries, series_id) if series_id else None
     form = _series_form(series)
     if form.validate_on_submit():
         taken = db.session.scalar(select(CallSeries).where(CallSeries.name == form.name.data))
@@ -126,7 +117,7 @@ def _day_param(first: date, last: date, default: date) -> date:
 @secretariat_required
 def plan(series_id: int):
     """The planner: the best slots in the window, explained, and a day grid."""
-    series = get_or_404(CallSeries, series_id)
+    series = db.get_or_404(CallSeries, series_id)
     g.page_timezone = series.organiser.timezone
     data = services.plan_input(series)
     result = plan_call(data, limit=5)
@@ -154,7 +145,7 @@ def plan(series_id: int):
 @secretariat_required
 def confirm(series_id: int):
     """Confirm a slot: the call is created and every member gets an invitation."""
-    series = get_or_404(CallSeries, series_id)
+    series = db.get_or_404(CallSeries, series_id)
     form = ConfirmForm()
     start = form.start_moment() if form.validate_on_submit() else None
     if start is None or start < utcnow():
@@ -182,7 +173,7 @@ def confirm(series_id: int):
 @member_required
 def call(call_id: int):
     """A call: time, bridge, who answered what, the agenda, minutes and action items."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     mine = call.attendance_of(current_user)
     answer_form = AnswerForm()
     if mine is not None:
@@ -210,7 +201,7 @@ def call(call_id: int):
         action_form=action_form,
         status_form=ActionStatusForm(),
         reschedule_form=RescheduleForm(),
-        form=ActionForm(),
+        form=ButtonForm(),
         items=visible_items,
         minutes_html=markdown_html(call.minutes),
         now=utcnow(),
@@ -223,7 +214,7 @@ def call(call_id: int):
 @member_required
 def answer(call_id: int):
     """A signed-in member answers their invitation."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     attendance = call.attendance_of(current_user)
     form = AnswerForm()
     if attendance is None:
@@ -275,7 +266,7 @@ def rsvp(call_id: int, user_id: int, token: str):
 @secretariat_required
 def reschedule(call_id: int):
     """Move a confirmed call; every invitee gets an update with SEQUENCE raised."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     form = RescheduleForm()
     if call.status is not CallStatus.CONFIRMED or not form.validate_on_submit():
         flash(_("Give a valid date and time for a confirmed call."), "error")
@@ -297,8 +288,8 @@ def reschedule(call_id: int):
 @secretariat_required
 def cancel(call_id: int):
     """Call it off; every invitee gets METHOD:CANCEL."""
-    call = get_or_404(Call, call_id)
-    if call.status is not CallStatus.CONFIRMED or not ActionForm().validate_on_submit():
+    call = db.get_or_404(Call, call_id)
+    if call.status is not CallStatus.CONFIRMED or not ButtonForm().validate_on_submit():
         abort(400)
     services.cancel_call(call)
     db.session.commit()
@@ -312,8 +303,8 @@ def cancel(call_id: int):
 @secretariat_required
 def held(call_id: int):
     """Mark a call as held, so minutes and action items can follow."""
-    call = get_or_404(Call, call_id)
-    if call.status is not CallStatus.CONFIRMED or not ActionForm().validate_on_submit():
+    call = db.get_or_404(Call, call_id)
+    if call.status is not CallStatus.CONFIRMED or not ButtonForm().validate_on_submit():
         abort(400)
     call.status = CallStatus.HELD
     db.session.commit()

@@ -11,7 +11,6 @@ from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp
 from consult.calls.forms import (
-    ActionForm,
     ActionItemForm,
     ActionStatusForm,
     AgendaItemForm,
@@ -25,10 +24,9 @@ from consult.calls.models import (
     Call,
     CallStatus,
 )
-from consult.calls.views import get_or_404
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import select_choices
+from consult.forms import ButtonForm, select_choices
 
 
 def _back(call: Call, anchor: str = ""):
@@ -39,7 +37,7 @@ def _back(call: Call, anchor: str = ""):
 @member_required
 def propose_item(call_id: int):
     """A member proposes an agenda item; the Secretariat's own items are accepted at once."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     form = AgendaItemForm()
     if call.status is not CallStatus.CONFIRMED:
         flash(_("Items can only be proposed for a confirmed call."), "error")
@@ -63,8 +61,8 @@ def propose_item(call_id: int):
 
 
 def _item(call_id: int, item_id: int) -> AgendaItem:
-    item = get_or_404(AgendaItem, item_id)
-    if item.call_id != call_id or not ActionForm().validate_on_submit():
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.call_id != call_id or not ButtonForm().validate_on_submit():
         abort(400)
     return item
 
@@ -99,8 +97,8 @@ def judge_item(call_id: int, item_id: int, verdict: str):
 @secretariat_required
 def publish_agenda(call_id: int):
     """Publish the agenda: members see it on the call page, the reminder carries it."""
-    call = get_or_404(Call, call_id)
-    if not ActionForm().validate_on_submit():
+    call = db.get_or_404(Call, call_id)
+    if not ButtonForm().validate_on_submit():
         abort(400)
     call.agenda_published_at = utcnow()
     db.session.commit()
@@ -112,7 +110,7 @@ def publish_agenda(call_id: int):
 @secretariat_required
 def save_minutes(call_id: int):
     """Record the minutes of a held call."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     form = MinutesForm()
     if call.status is not CallStatus.HELD or not form.validate_on_submit():
         flash(_("Minutes are kept for held calls (at most 50,000 characters)."), "error")
@@ -128,7 +126,7 @@ def save_minutes(call_id: int):
 @secretariat_required
 def add_action(call_id: int):
     """Record an action item agreed on a held call."""
-    call = get_or_404(Call, call_id)
+    call = db.get_or_404(Call, call_id)
     form = ActionItemForm()
     form.owner.choices = select_choices(
         (u.id, u.display_name) for u in db.session.scalars(select(User).where(User.active))
@@ -153,7 +151,7 @@ def add_action(call_id: int):
 @member_required
 def action_status(action_id: int):
     """Its owner or the Secretariat marks an action item open, done or dropped."""
-    action = get_or_404(ActionItem, action_id)
+    action = db.get_or_404(ActionItem, action_id)
     if not (current_user.is_secretariat or action.owner_id == current_user.id):
         abort(403)
     form = ActionStatusForm()

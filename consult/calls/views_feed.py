@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, feed
-from consult.calls.forms import ActionForm, AwayForm, HolidayForm
+from consult.calls.forms import AwayForm, HolidayForm
 from consult.calls.models import AwayPeriod, Holiday
-from consult.calls.views import get_or_404
 from consult.extensions import db, limiter
-from consult.forms import INVALID
+from consult.forms import INVALID, ButtonForm
 from consult.urls import external_url
 
 
@@ -25,14 +24,14 @@ def feed_page():
     db.session.commit()
     url = external_url("calls.feed_ics", token=token.token)
     webcal = "webcal://" + url.split("://", 1)[1]
-    return render_template("calls/feed.html", url=url, webcal=webcal, form=ActionForm())
+    return render_template("calls/feed.html", url=url, webcal=webcal, form=ButtonForm())
 
 
 @bp.post("/calls/feed/regenerate")
 @member_required
 def regenerate_feed():
     """Replace the feed's secret; the old URL stops working at once."""
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     feed.token_for(current_user._get_current_object()).regenerate()
     db.session.commit()
@@ -78,7 +77,7 @@ def away():
     ).all()
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "calls/away.html", form=form, periods=periods, delete_form=ActionForm()
+        "calls/away.html", form=form, periods=periods, delete_form=ButtonForm()
     ), status
 
 
@@ -86,10 +85,10 @@ def away():
 @member_required
 def delete_away(period_id: int):
     """Remove one of one's own away periods."""
-    period = get_or_404(AwayPeriod, period_id)
+    period = db.get_or_404(AwayPeriod, period_id)
     if period.user_id != current_user.id:
         abort(403)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     db.session.delete(period)
     db.session.commit()
@@ -112,7 +111,7 @@ def holidays():
     days = db.session.scalars(select(Holiday).order_by(Holiday.day)).all()
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "calls/holidays.html", form=form, days=days, delete_form=ActionForm()
+        "calls/holidays.html", form=form, days=days, delete_form=ButtonForm()
     ), status
 
 
@@ -120,8 +119,8 @@ def holidays():
 @secretariat_required
 def delete_holiday(holiday_id: int):
     """Open a day again."""
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
-    db.session.delete(get_or_404(Holiday, holiday_id))
+    db.session.delete(db.get_or_404(Holiday, holiday_id))
     db.session.commit()
     return redirect(url_for("calls.holidays"))

@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
 from consult.events import allocation, bp, decisions, notifications, stats
-from consult.events.forms import CapacityForm, ConfirmForm, MessageForm
+from consult.events.forms import CapacityForm, MessageForm
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import INVALID, ButtonForm
 
 
 def _event(event_id: int) -> Event:
@@ -74,7 +74,7 @@ def admin_event(event_id: int):
         query=query,
         status=status,
         statuses=[s.value for s in Status],
-        action_form=ConfirmForm(),
+        action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
     )
 
@@ -108,7 +108,7 @@ def admin_decide(event_id: int, registration_id: int, action: str):
     """Approve, decline or promote one registration."""
     event = _event(event_id)
     registration = _registration_of(event, registration_id)
-    if action not in {"approve", "decline", "promote"} or not ConfirmForm().validate_on_submit():
+    if action not in {"approve", "decline", "promote"} or not ButtonForm().validate_on_submit():
         abort(400)
     try:
         outcome = getattr(decisions, action)(registration.id)
@@ -144,7 +144,7 @@ def admin_decide(event_id: int, registration_id: int, action: str):
 def admin_fill(event_id: int):
     """Give free seats to those waiting, in order (after a release date, for example)."""
     event = _event(event_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     promoted = allocation.fill(event.id)
     notifications.send_promotions(promoted)

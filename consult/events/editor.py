@@ -16,7 +16,6 @@ from consult.events.editor_forms import (
     to_local,
     to_utc,
 )
-from consult.events.forms import ConfirmForm
 from consult.events.models import (
     Event,
     EventKind,
@@ -28,7 +27,7 @@ from consult.events.models import (
 )
 from consult.events.views import constituency_pairs
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import INVALID, ButtonForm
 
 #: Fields whose change makes calendars update the invitation (SEQUENCE is raised).
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "title", "timezone")
@@ -52,7 +51,7 @@ def _page(event: Event | None, form: EventForm, status: int = 200):
         form=form,
         session_form=session_form,
         rule_form=rule_form,
-        action_form=ConfirmForm(),
+        action_form=ButtonForm(),
         zone=zone,
     ), status
 
@@ -183,7 +182,7 @@ def admin_delete_session(event_id: int, session_id: int):
     """Remove a session from the agenda."""
     event = _event(event_id)
     session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id or not ConfirmForm().validate_on_submit():
+    if session is None or session.event_id != event.id or not ButtonForm().validate_on_submit():
         abort(404)
     db.session.delete(session)
     db.session.commit()
@@ -234,7 +233,7 @@ def admin_add_rule(event_id: int):
 def admin_delete_rule(event_id: int, rule_id: int):
     """Stop holding seats; any seat this frees goes to those waiting."""
     event = _event(event_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
 
     def work():

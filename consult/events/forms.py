@@ -87,10 +87,6 @@ class RegisterForm(RegistrationFields):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something; it carries only the CSRF token."""
-
-
 class MessageForm(FlaskForm):
     """The Secretariat writes to every confirmed participant."""
 

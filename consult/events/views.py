@@ -24,10 +24,10 @@ from consult.errors import render_error
 from consult.events import allocation, bp, notifications
 from consult.events.agenda import render_markdown, timetable
 from consult.events.calendar import agenda_calendar
-from consult.events.forms import ConfirmForm, RegisterForm, RegistrationFields
+from consult.events.forms import RegisterForm, RegistrationFields
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db, limiter
-from consult.forms import INVALID
+from consult.forms import INVALID, ButtonForm
 from consult.tokens import InvalidToken
 
 
@@ -188,7 +188,7 @@ def manage(token: str):
         form=form,
         active=active,
         position=allocation.waiting_position(registration),
-        cancel_form=ConfirmForm(),
+        cancel_form=ButtonForm(),
         token=token,
     ), status
 
@@ -200,7 +200,7 @@ def cancel(token: str):
     registration, refusal = _registration_or_refuse(token)
     if refusal:
         return refusal
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     was_active = registration.status in (Status.CONFIRMED, Status.WAITING, Status.PENDING)
     outcome = allocation.cancel(registration.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -93,7 +93,7 @@ def new_item():
 @secretariat_required
 def edit_item(item_id: int):
     """Change an item."""
-    item = db.session.get(ProgrammeItem, item_id) or abort(404)
+    item = db.get_or_404(ProgrammeItem, item_id)
     form = ItemForm(obj=item)
     form.fill_choices()
     return _edit_page(item, form, creating=False)

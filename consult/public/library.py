@@ -8,11 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.accounts.forms import ConfirmForm
 from consult.accounts.roles import secretariat_required
 from consult.errors import render_error
 from consult.extensions import db, login_manager
-from consult.forms import INVALID, parse_id, select_choices
+from consult.forms import INVALID, ButtonForm, parse_id, select_choices
 from consult.i18n import country_name
 from consult.public import bp
 from consult.public.documents import can_view_document, visible_documents
@@ -208,7 +207,7 @@ def handle_too_large(error):
 @secretariat_required
 def edit_document(document_id: int):
     """Change a document's title, kind, visibility or what it belongs to."""
-    document = db.session.get(Document, document_id) or abort(404)
+    document = db.get_or_404(Document, document_id)
     form = DocumentFields(
         obj=document,
         data={"visibility": document.visibility.value, "attach_to": _attached_value(document)},
@@ -221,7 +220,7 @@ def edit_document(document_id: int):
         return redirect(url_for("public.studies", _anchor=f"document-{document.id}"))
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "public/upload.html", form=form, document=document, delete_form=ConfirmForm()
+        "public/upload.html", form=form, document=document, delete_form=ButtonForm()
     ), status
 
 
@@ -229,8 +228,8 @@ def edit_document(document_id: int):
 @secretariat_required
 def delete_document(document_id: int):
     """Remove a document and its file."""
-    document = db.session.get(Document, document_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
+    document = db.get_or_404(Document, document_id)
+    if ButtonForm().validate_on_submit():
         stored_name = document.stored_name
         db.session.delete(document)
         db.session.commit()
@@ -243,7 +242,7 @@ def delete_document(document_id: int):
 @secretariat_required
 def edit_case_study(case_id: int):
     """Record the progress of one country's case study."""
-    case = db.session.get(CaseStudy, case_id) or abort(404)
+    case = db.get_or_404(CaseStudy, case_id)
     form = CaseStudyForm(obj=case, data={"status": case.status.value})
     if form.validate_on_submit():
         case.status = CaseStatus(form.status.data)

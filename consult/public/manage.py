@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.accounts.forms import ConfirmForm
 from consult.accounts.roles import member_required, secretariat_required
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import INVALID, ButtonForm
 from consult.public import bp
 from consult.public.forms import (
     AssessmentForm,
@@ -97,7 +96,7 @@ def new_profile():
 @secretariat_required
 def edit_profile(profile_id: int):
     """The Secretariat edits any profile, including members' proposals."""
-    profile = db.session.get(ViaProfile, profile_id) or abort(404)
+    profile = db.get_or_404(ViaProfile, profile_id)
     form = _profile_form(SecretariatProfileForm, profile)
     if form.validate_on_submit():
         _apply(form, profile)
@@ -113,12 +112,12 @@ def edit_profile(profile_id: int):
 @secretariat_required
 def set_profile_status(profile_id: int, status: str):
     """Approve (publish), archive or send back to draft, with one button."""
-    profile = db.session.get(ViaProfile, profile_id) or abort(404)
+    profile = db.get_or_404(ViaProfile, profile_id)
     try:
         new_status = ProfileStatus(status)
     except ValueError:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         set_status(profile, new_status)
         db.session.commit()
         flash(_("The profile is now: %(status)s.", status=STATUS_LABELS[new_status]), "success")
@@ -155,7 +154,7 @@ def propose_profile():
 def manage_key_elements():
     """The key elements with buttons to edit and reorder them."""
     return render_template(
-        "public/manage_key_elements.html", elements=key_elements(), form=ConfirmForm()
+        "public/manage_key_elements.html", elements=key_elements(), form=ButtonForm()
     )
 
 
@@ -189,7 +188,7 @@ def move_key_element(element_id: int, direction: str):
     """Move a key element one place up or down."""
     if direction not in {"up", "down"}:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         elements = key_elements()
         renumber(elements)
         if not move(elements, element_id, -1 if direction == "up" else 1):
@@ -202,8 +201,8 @@ def move_key_element(element_id: int, direction: str):
 @secretariat_required
 def edit_assessment(profile_id: int, element_id: int):
     """Judge one profile against one key element, with a note and a source."""
-    profile = db.session.get(ViaProfile, profile_id) or abort(404)
-    element = db.session.get(KeyElement, element_id) or abort(404)
+    profile = db.get_or_404(ViaProfile, profile_id)
+    element = db.get_or_404(KeyElement, element_id)
     assessment = db.session.scalar(
         select(Assessment).where(
             Assessment.profile_id == profile.id, Assessment.key_element_id == element.id

@@ -8,10 +8,9 @@ from flask_login import current_user
 
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db
-from consult.forms import INVALID, parse_id
+from consult.forms import INVALID, ButtonForm, parse_id
 from consult.toolkit import bp, discussion, live, notifications
 from consult.toolkit.forms import (
-    ActionForm,
     CommentForm,
     EditCommentForm,
     HideForm,
@@ -127,7 +126,7 @@ def delete_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
     if not discussion.can_edit(current_user, comment):
         abort(403)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         discussion.delete_comment(comment, current_user)
         flash(_("Comment deleted."), "success")
         return _save(comment)
@@ -152,7 +151,7 @@ def hide_comment(comment_id: int):
 def moderate(comment_id: int, action: str):
     """The Secretariat shows a hidden comment again, resolves a thread or reopens it."""
     comment = _comment_or_404(comment_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         if action == "unhide":

@@ -76,10 +76,6 @@ class HideForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
 
 
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token."""
-
-
 class PreferenceForm(FlaskForm):
     """E-mail about comments, for the whole toolkit or one section."""
 

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, login_manager
-from consult.forms import INVALID, select_choices
+from consult.forms import INVALID, ButtonForm, select_choices
 from consult.toolkit import bp, notifications, positions, sections, threads
 from consult.toolkit.forms import (
     STANCE_LABELS,
     STATUS_LABELS,
-    ActionForm,
     CommentForm,
     PreferenceForm,
     SectionForm,
@@ -39,7 +38,7 @@ def thread_context(section: Section) -> dict:
     return {
         "nodes": threads.flatten(roots),
         "max_depth": threads.MAX_DISPLAY_DEPTH,
-        "action_form": ActionForm(),
+        "action_form": ButtonForm(),
         "stance_labels": STANCE_LABELS,
         "state_of": threads.state_of,
     }
@@ -55,7 +54,7 @@ def index():
         sections=items,
         rows=rows,
         status_labels=STATUS_LABELS,
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
     )
 
 
@@ -150,7 +149,7 @@ def edit_section(section_id: int):
 def move_section(section_id: int):
     """Move a section up or down the toolkit."""
     item = readable_section(section_id)
-    if ActionForm().validate_on_submit() and request.form.get("direction") in {"up", "down"}:
+    if ButtonForm().validate_on_submit() and request.form.get("direction") in {"up", "down"}:
         sections.move_section(item, request.form["direction"])
         db.session.commit()
     return redirect(url_for("toolkit.index"))
