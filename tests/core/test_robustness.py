@@ -127,3 +127,30 @@ def test_bad_input_to_every_form_is_a_4xx_not_a_500(app, client, demo):
                 crashes.append((action, value, status))
         sign_in(client, officer)
     assert crashes == []
+
+
+def test_every_crawled_page_is_accessible_and_csp_clean(app, client, demo):
+    """Do all pages the Secretariat reaches label their inputs and keep to the CSP?"""
+    from tests.core.test_pages import PageAudit
+
+    officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
+    sign_in(client, officer)
+    start = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments]
+    pages, _ = crawl(client, start)
+    problems = []
+    for path, status in pages.items():
+        if status != 200:
+            continue
+        response = client.get(path)
+        if not response.content_type.startswith("text/html"):
+            response.close()
+            continue
+        audit = PageAudit()
+        audit.feed(response.get_data(as_text=True))
+        if audit.unlabelled():
+            problems.append(f"{path}: inputs without label {audit.unlabelled()}")
+        if audit.inline_scripts or audit.style_attributes or audit.event_handlers:
+            problems.append(f"{path}: inline script, style or handler")
+        if not (audit.has_main and audit.has_skip_link and audit.html_lang):
+            problems.append(f"{path}: no main landmark, skip link or lang")
+    assert problems == []
