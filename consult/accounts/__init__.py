@@ -8,7 +8,7 @@ bp = Blueprint("accounts", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the user loader and the navigation entries."""
-    from consult.accounts import views  # noqa: F401  (registers the routes)
+    from consult.accounts import admin, views  # noqa: F401  (register the routes)
     from consult.accounts.models import User
     from consult.extensions import db, login_manager
     from consult.navigation import NavItem, add_nav_item

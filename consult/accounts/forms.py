@@ -96,13 +96,37 @@ class ProfileForm(ProfileFields):
         self.language.choices = select_choices(language_choices(locale))
 
 
-class InviteForm(ProfileFields):
-    """The Secretariat invites a member."""
+class MemberForm(ProfileFields):
+    """What the Secretariat records about a member."""
 
-    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     constituency = SelectField(_l("Constituency"), coerce=int, validators=[InputRequired()])
     role = SelectField(
         _l("Role"),
         choices=select_choices([("member", _l("Member")), ("secretariat", _l("Secretariat"))]),
         validators=[InputRequired()],
     )
+
+    def fill_constituencies(self, constituencies: list) -> None:
+        """Offer the constituency rows, in their order."""
+        self.constituency.choices = select_choices((c.id, c.name) for c in constituencies)
+
+
+class InviteForm(MemberForm):
+    """The Secretariat invites a member."""
+
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """A signed-in member changes their password, proving they know the current one."""
+
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(), Length(max=200)]
+    )
+
+
+class ConstituencyForm(FlaskForm):
+    """A constituency of the Steering Group."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=500)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from flask import current_app
@@ -37,13 +38,18 @@ def set_password(user: User, password: str) -> None:
     )
 
 
+def check_password(user: User, password: str) -> bool:
+    """True when ``password`` is the user's password."""
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Same work whether or not the user exists."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password(user, password) or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
@@ -121,3 +127,46 @@ def count_secretariat() -> int:
     return db.session.scalar(
         select(func.count()).select_from(User).where(User.role == Role.SECRETARIAT, User.active)
     )
+
+
+def update_member(user: User, changes: dict) -> None:
+    """Apply the Secretariat's changes to a member's record."""
+    for name in ("display_name", "organisation", "constituency", "country", "timezone", "role"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    user.display_name = user.display_name.strip()
+    user.organisation = (user.organisation or "").strip()
+
+
+def _slug_for(name: str) -> str:
+    base = "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "constituency"
+    slug, number = base[:36], 2
+    taken = set(db.session.scalars(select(Constituency.slug)))
+    while slug in taken:
+        slug = f"{base[:33]}-{number}"
+        number += 1
+    return slug
+
+
+def add_constituency(name: str, description: str = "") -> Constituency:
+    """A new constituency, placed last."""
+    last = db.session.scalar(select(func.max(Constituency.position))) or 0
+    constituency = Constituency(
+        slug=_slug_for(name), name=name.strip(), description=description.strip(), position=last + 1
+    )
+    db.session.add(constituency)
+    db.session.flush()
+    return constituency
+
+
+def move_constituency(constituency: Constituency, step: int) -> None:
+    """Swap a constituency with its neighbour above (-1) or below (+1)."""
+    ordered = list(
+        db.session.scalars(select(Constituency).order_by(Constituency.position, Constituency.id))
+    )
+    index = ordered.index(constituency)
+    other = index + step
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, row in enumerate(ordered):
+        row.position = position

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from consult.accounts import bp, notifications, services
 from consult.accounts.forms import (
-    InviteForm,
+    ChangePasswordForm,
     ProfileForm,
     ResetRequestForm,
     SetPasswordForm,
     SignInForm,
 )
-from consult.accounts.models import Constituency, Role, User
-from consult.accounts.roles import member_required, secretariat_required
+from consult.accounts.roles import member_required
 from consult.extensions import db, limiter
-from consult.forms import INVALID, ButtonForm, select_choices
+from consult.forms import INVALID
 from consult.tokens import InvalidToken
 
 
@@ -138,99 +136,19 @@ def profile():
     return render_template("accounts/profile.html", form=form), status
 
 
-def _constituencies() -> list[Constituency]:
-    return list(db.session.scalars(select(Constituency).order_by(Constituency.position)))
-
-
-@bp.get("/members")
-@secretariat_required
-def members():
-    """The Secretariat's list of accounts."""
-    users = db.session.scalars(
-        select(User).outerjoin(User.constituency).order_by(Constituency.position, User.display_name)
-    ).all()
-    return render_template("accounts/members.html", users=users, form=ButtonForm())
-
-
-@bp.route("/members/invite", methods=["GET", "POST"])
-@secretariat_required
-def invite():
-    """Invite a member: the account is created and a link to set a password is e-mailed."""
-    form = InviteForm()
-    form.fill_choices(_locale())
-    form.constituency.choices = select_choices((c.id, c.name) for c in _constituencies())
-    if request.method == "GET":
-        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+@bp.route("/profile/password", methods=["GET", "POST"])
+@member_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def change_password():
+    """A signed-in member changes their password, giving the current one first."""
+    form = ChangePasswordForm()
     if form.validate_on_submit():
-        invitation = services.Invitation(
-            email=form.email.data,
-            display_name=form.display_name.data,
-            organisation=form.organisation.data or "",
-            constituency=db.session.get(Constituency, form.constituency.data),
-            country=form.country.data or None,
-            timezone=form.timezone.data,
-            role=Role(form.role.data),
-        )
-        try:
-            user = services.invite_member(invitation)
-        except services.DuplicateEmail:
-            form.email.errors.append(_("An account with this e-mail already exists."))
-        else:
+        user = current_user._get_current_object()
+        if services.check_password(user, form.current_password.data):
+            services.set_password(user, form.password.data)
             db.session.commit()
-            report = notifications.send_invitation(user, current_user)
-            if report.ok:
-                flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            else:
-                flash(
-                    _("The account is created but the e-mail could not be sent; resend it later."),
-                    "error",
-                )
-            return redirect(url_for("accounts.members"))
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+        form.current_password.errors.append(_("This is not your current password."))
     status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/invite.html", form=form), status
-
-
-def _member_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-@bp.post("/members/<int:user_id>/deactivate")
-@secretariat_required
-def deactivate(user_id: int):
-    """Close a member's account; their comments and history stay."""
-    user = _member_or_404(user_id)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("accounts.members"), 303)
-    user.active = False
-    db.session.commit()
-    flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
-    return redirect(url_for("accounts.members"), 303)
-
-
-@bp.post("/members/<int:user_id>/reactivate")
-@secretariat_required
-def reactivate(user_id: int):
-    """Open a closed account again."""
-    user = _member_or_404(user_id)
-    user.active = True
-    db.session.commit()
-    flash(_("%(name)s can sign in again.", name=user.display_name), "success")
-    return redirect(url_for("accounts.members"), 303)
-
-
-@bp.post("/members/<int:user_id>/resend-invitation")
-@secretariat_required
-def resend_invitation(user_id: int):
-    """Send the set-password link again to a member who has not used it."""
-    user = _member_or_404(user_id)
-    if user.has_password:
-        flash(_("%(name)s has already set a password.", name=user.display_name), "info")
-    elif notifications.send_invitation(user, current_user).ok:
-        flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-    else:
-        flash(_("The e-mail could not be sent; try again later."), "error")
-    return redirect(url_for("accounts.members"), 303)
+    return render_template("accounts/change_password.html", form=form), status

@@ -135,7 +135,11 @@ def test_every_crawled_page_is_accessible_and_csp_clean(app, client, demo):
 
     officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
-    start = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments]
+    start = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+    ]
     pages, _ = crawl(client, start)
     problems = []
     for path, status in pages.items():
