@@ -158,3 +158,80 @@ def test_every_crawled_page_is_accessible_and_csp_clean(app, client, demo):
         if not (audit.has_main and audit.has_skip_link and audit.html_lang):
             problems.append(f"{path}: no main landmark, skip link or lang")
     assert problems == []
+
+
+#: Pages only signed-in members may open (prefixes of paths).
+MEMBERS_ONLY = (
+    "/dashboard",
+    "/calls",
+    "/actions",
+    "/programme",
+    "/profile",
+    "/toolkit/consensus",
+    "/toolkit/notifications",
+    "/members",
+    "/constituencies",
+    "/manage",
+    "/events/admin",
+)
+#: Pages only the Secretariat may open.
+SECRETARIAT_ONLY = (
+    "/members",
+    "/constituencies",
+    "/manage",
+    "/events/admin",
+    "/calls/holidays",
+    "/calls/series/new",
+    "/programme/new",
+    "/toolkit/sections/new",
+)
+SECRETARIAT_ONLY_PARTS = ("/plan", "/edit")
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    """True when ``path`` is one of ``prefixes`` or below one of them."""
+    bare = path.split("?", 1)[0]
+    return any(bare == prefix or bare.startswith(prefix + "/") for prefix in prefixes)
+
+
+def _secretariat_pages(app, client) -> list[str]:
+    officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
+    sign_in(client, officer)
+    start = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+    ]
+    pages, _ = crawl(client, start)
+    client.post("/sign-out")
+    return [path for path, status in pages.items() if status == 200]
+
+
+def test_anonymous_visitors_never_open_member_pages(app, client, demo):
+    """Of every page the Secretariat can open, are the members' ones closed to visitors?"""
+    pages = _secretariat_pages(app, client)
+    leaks = []
+    for path in pages:
+        if _under(path, MEMBERS_ONLY):
+            with client.get(path) as response:
+                if response.status_code == 200:
+                    leaks.append(path)
+    assert len(pages) > 50
+    assert leaks == []
+
+
+def test_members_never_open_secretariat_pages(app, client, demo):
+    """Of every page the Secretariat can open, are its own closed to an ordinary member?"""
+    pages = _secretariat_pages(app, client)
+    member = db.session.scalar(db.select(User).where(User.email == "ngo.nairobi@example.org"))
+    sign_in(client, member)
+    leaks = []
+    for path in pages:
+        own_profile_page = _under(path, ("/profile", "/toolkit/comments"))
+        if _under(path, SECRETARIAT_ONLY) or (
+            any(part in path for part in SECRETARIAT_ONLY_PARTS) and not own_profile_page
+        ):
+            with client.get(path) as response:
+                if response.status_code == 200:
+                    leaks.append(path)
+    assert leaks == []
