@@ -59,7 +59,8 @@ class SeriesMember(db.Model):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
-    user: Mapped[User] = relationship()
+    #: Loaded for all memberships at once: the planner reads every member.
+    user: Mapped[User] = relationship(lazy="selectin")
 
 
 class CallSeries(db.Model):
@@ -167,7 +168,8 @@ class Attendance(db.Model):
     delivery_error: Mapped[str] = mapped_column(String(500), default="")
 
     call: Mapped[Call] = relationship(back_populates="attendances")
-    user: Mapped[User] = relationship()
+    #: Loaded for all attendances at once: the call page lists every answer.
+    user: Mapped[User] = relationship(lazy="selectin")
 
 
 class AwayPeriod(db.Model):

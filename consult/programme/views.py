@@ -22,7 +22,10 @@ from consult.programme.timeline import build_timeline, is_overdue
 
 def _all_items() -> list[ProgrammeItem]:
     order = (ProgrammeItem.due_date.is_(None), ProgrammeItem.due_date, ProgrammeItem.id)
-    return list(db.session.scalars(select(ProgrammeItem).order_by(*order)))
+    query = select(ProgrammeItem).options(
+        joinedload(ProgrammeItem.owner), joinedload(ProgrammeItem.constituency)
+    )
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def _call_action_items() -> list[ActionItem]:

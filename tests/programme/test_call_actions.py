@@ -47,3 +47,27 @@ def test_action_items_are_not_public(client, make_member, make_secretariat):
     """Is the work programme, with its action items, closed to visitors?"""
     _call_with_actions(make_member, make_secretariat)
     assert client.get("/programme/").status_code == 302
+
+
+def test_programme_page_does_not_query_per_item(member_client, make_member):
+    """Does the page run as many queries for twelve owned items as for two?"""
+    from consult.programme.models import ProgrammeItem
+    from tests.queries import counting_queries
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            assert member_client.get("/programme/").status_code == 200
+        return len(statements)
+
+    def add_items(count: int) -> None:
+        for number in range(count):
+            owner = make_member(constituency="business")
+            db.session.add(
+                ProgrammeItem(title=f"Item {number}", owner=owner, constituency=owner.constituency)
+            )
+        db.session.commit()
+
+    add_items(2)
+    few = queries()
+    add_items(10)
+    assert queries() == few

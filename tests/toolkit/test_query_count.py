@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from consult.database import utcnow
 from consult.extensions import db
 from consult.toolkit.models import Comment, Stance
 from tests.conftest import sign_in
+from tests.queries import counting_queries
 
 CONSTITUENCIES = ("business", "trade-unions", "ngos", "unep", "gov-developing")
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """Collect every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _fill(section, authors, size: int) -> None:
