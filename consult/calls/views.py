@@ -9,6 +9,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
@@ -61,7 +62,11 @@ def index():
     """Series, the calls to come and the past calls."""
     series = db.session.scalars(select(CallSeries).order_by(CallSeries.name)).all()
     now = utcnow()
-    calls = db.session.scalars(select(Call).order_by(Call.starts_at.desc())).all()
+    calls = db.session.scalars(
+        select(Call)
+        .options(joinedload(Call.series), selectinload(Call.attendances))
+        .order_by(Call.starts_at.desc())
+    ).all()
     upcoming = sorted(
         (c for c in calls if c.ends_at >= now and c.status is CallStatus.CONFIRMED),
         key=lambda c: c.starts_at,

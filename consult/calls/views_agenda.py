@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
@@ -171,6 +172,7 @@ def actions():
     """Open action items: the start of the work programme."""
     items = db.session.scalars(
         select(ActionItem)
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.call).joinedload(Call.series))
         .where(ActionItem.status == ActionStatus.OPEN)
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     ).all()
