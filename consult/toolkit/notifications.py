@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from consult import mail
@@ -151,14 +152,44 @@ def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
     return mail.send_all(messages)
 
 
+def _ensure_marks(users: list[User]) -> dict[int, DigestMark]:
+    """A digest mark for every user (a never-sent one has no ``sent_at``), by user id."""
+    marks = {m.user_id: m for m in db.session.scalars(select(DigestMark))}
+    missing = [DigestMark(user_id=u.id, last_comment_id=0) for u in users if u.id not in marks]
+    if missing:
+        db.session.add_all(missing)
+        try:
+            db.session.commit()
+        except IntegrityError:  # another run created them first
+            db.session.rollback()
+        marks = {m.user_id: m for m in db.session.scalars(select(DigestMark))}
+    return marks
+
+
+def _move_mark(user_id: int, expected: int, to: int, sent_at: Any) -> bool:
+    """Move a mark from ``expected`` to ``to`` in one conditional UPDATE; False if another run did."""
+    result = db.session.execute(
+        update(DigestMark)
+        .where(DigestMark.user_id == user_id, DigestMark.last_comment_id == expected)
+        .values(last_comment_id=to, sent_at=sent_at)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
 def send_digests(now: Any = None) -> dict[str, int]:
-    """Send each member who chose a digest the comments since their last one; safe to repeat."""
+    """Send each member who chose a digest the comments since their last one.
+
+    Safe to repeat and to overlap: a member's mark is moved past the comments
+    (a conditional UPDATE) before the digest goes out, so two runs never send the
+    same comments twice; the mark moves back if the e-mail fails.
+    """
     now = now or utcnow()
     newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
     users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
     prefs = _preferences([u.id for u in users])
-    marks = {m.user_id: m for m in db.session.scalars(select(DigestMark))}
-    oldest_mark = min((m.last_comment_id for m in marks.values()), default=0)
+    marks = {user_id: (m.last_comment_id, m.sent_at) for user_id, m in _ensure_marks(users).items()}
+    oldest_mark = min((last for last, _ in marks.values()), default=0)
     comments = list(
         db.session.scalars(
             select(Comment)
@@ -174,9 +205,10 @@ def send_digests(now: Any = None) -> dict[str, int]:
     )
     sent = skipped = 0
     for user in users:
-        mark = marks.get(user.id)
-        since_id = mark.last_comment_id if mark else 0
-        since_time = now - timedelta(days=1) if mark is None else None
+        since_id, last_sent = marks[user.id]
+        if since_id >= newest or not _move_mark(user.id, since_id, newest, now):
+            continue
+        since_time = now - timedelta(days=1) if last_sent is None else None
         picked = [
             c
             for c in comments
@@ -185,37 +217,26 @@ def send_digests(now: Any = None) -> dict[str, int]:
             and c.author_id != user.id
             and effective(prefs, user.id, c.section_id) is Frequency.DIGEST
         ]
-        if picked:
-            by_section: dict[Section, list[Comment]] = defaultdict(list)
-            for comment in picked:
-                by_section[comment.section].append(comment)
-            with mail.in_language_of(user):
-                text, html = mail.render(
-                    "toolkit/digest",
-                    user=user,
-                    by_section=by_section,
-                    when=lambda moment, user=user: _when(moment, user),
-                    link=lambda c: external_url(
-                        "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
-                    ),
-                )
-                subject = _("[Toolkit] %(count)d new comments", count=len(picked))
-            report = mail.send(
-                mail.Message(
-                    to=user.email,
-                    subject=subject,
-                    text=text,
-                    html=html,
-                )
+        if not picked:
+            continue
+        by_section: dict[Section, list[Comment]] = defaultdict(list)
+        for comment in picked:
+            by_section[comment.section].append(comment)
+        with mail.in_language_of(user):
+            text, html = mail.render(
+                "toolkit/digest",
+                user=user,
+                by_section=by_section,
+                when=lambda moment, user=user: _when(moment, user),
+                link=lambda c: external_url(
+                    "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
+                ),
             )
-            if not report.ok:
-                skipped += 1
-                continue
+            subject = _("[Toolkit] %(count)d new comments", count=len(picked))
+        report = mail.send(mail.Message(to=user.email, subject=subject, text=text, html=html))
+        if report.ok:
             sent += 1
-        if mark is None:
-            mark = DigestMark(user_id=user.id)
-            db.session.add(mark)
-        mark.last_comment_id = newest
-        mark.sent_at = now
-        db.session.commit()
+        else:
+            skipped += 1
+            _move_mark(user.id, newest, since_id, last_sent)
     return {"sent": sent, "failed": skipped}

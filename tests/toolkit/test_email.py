@@ -201,3 +201,48 @@ def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, 
     (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
     assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
     listener.disconnect(NAMESPACE)
+
+
+def test_overlapping_digest_runs_send_each_comment_once(
+    app, mailbox, make_member, make_section, make_comment, monkeypatch
+):
+    """If a second send-digests starts while the first is still mailing, is nothing sent twice?"""
+    from consult import mail
+    from consult.toolkit.notifications import send_digests
+
+    section = make_section(title="Use and impact in developing countries")
+    author = make_member()
+    readers = [make_member(), make_member()]
+    make_comment(section, author, "Case studies in seven countries")
+    real_send = mail.send
+    runs: list[dict[str, int]] = []
+
+    def send_and_start_another_run(message):
+        if not runs:
+            runs.append({})  # only the first message starts a second run
+            runs.append(send_digests())
+        return real_send(message)
+
+    monkeypatch.setattr(mail, "send", send_and_start_another_run)
+    first = send_digests()
+    delivered = [m["To"] for m in mailbox.messages]
+    assert sorted(delivered) == sorted(set(delivered))
+    assert {r.email for r in readers} <= set(delivered)
+    assert first["sent"] + runs[1]["sent"] == len(delivered)
+    assert runs[1]["sent"] > 0, "the second run took the members the first had not reached yet"
+
+
+def test_failed_digest_is_retried_on_the_next_run(
+    app, mailbox, make_member, make_section, make_comment
+):
+    """When a digest cannot be delivered, does the next run send it again?"""
+    from consult.toolkit.notifications import send_digests
+
+    section = make_section(title="Information needs")
+    reader = make_member()
+    make_comment(section, make_member(), "Which materials do developing countries need?")
+    mailbox.refuse.add(reader.email)
+    assert send_digests()["failed"] >= 1
+    mailbox.refuse.clear()
+    send_digests()
+    assert "Which materials" in body_text(mailbox.last(reader.email))
