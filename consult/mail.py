@@ -73,10 +73,14 @@ class DeliveryReport:
 def in_language_of(recipient: Any) -> Iterator[None]:
     """Render what follows in the recipient's language when the site offers it, else the default.
 
-    Works outside a request too (cron commands, mail-in).
+    Works outside a request too (cron commands, mail-in). A recipient without a
+    language (an event registrant) gets the current locale: the page they used.
     """
-    config = current_app.config
     language = getattr(recipient, "language", None)
+    if language is None:
+        yield
+        return
+    config = current_app.config
     if language not in config["LANGUAGES"]:
         language = config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
@@ -88,6 +92,32 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     text = render_template(f"email/{template}.txt", **context)
     html = render_template(f"email/{template}.html", **context)
     return text, html
+
+
+def compose(
+    recipient: Any,
+    template: str,
+    subject: object,
+    *,
+    calendar: CalendarPart | None = None,
+    reply_to: str | None = None,
+    **context: Any,
+) -> Message:
+    """A message to ``recipient`` (anything with ``email``), written in their language.
+
+    ``subject`` is a lazy string (``lazy_gettext``), translated with the templates
+    ``email/<template>.txt`` and ``.html``.
+    """
+    with in_language_of(recipient):
+        text, html = render(template, **context)
+        return Message(
+            to=recipient.email,
+            subject=str(subject),
+            text=text,
+            html=html,
+            calendar=calendar,
+            reply_to=reply_to,
+        )
 
 
 def build(message: Message) -> EmailMessage:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from consult import ical, mail
 from consult.accounts.models import User
@@ -103,34 +104,26 @@ def _record(call: Call, report: mail.DeliveryReport) -> None:
 
 def send_invitations(call: Call, *, update: bool = False) -> mail.DeliveryReport:
     """E-mail every invitee the call with its iTIP REQUEST; one SMTP connection for all."""
-    ics = ical.request(meeting(call))
-    messages = []
-    for attendance in call.attendances:
-        user = attendance.user
-        context = {
-            "call": call,
-            "user": user,
-            "when": local_when(call, user),
-            "links": rsvp_links(attendance),
-            "page": external_url("calls.call", call_id=call.id),
-            "update": update,
-        }
-        with mail.in_language_of(user):
-            text, html = mail.render("calls/invite", **context)
-            subject = (
-                _("Changed: %(name)s", name=call.series.name)
-                if update
-                else _("Invitation: %(name)s", name=call.series.name)
-            )
-        messages.append(
-            mail.Message(
-                to=user.email,
-                subject=subject,
-                text=text,
-                html=html,
-                calendar=mail.CalendarPart(ics, "REQUEST"),
-            )
+    part = mail.CalendarPart(ical.request(meeting(call)), "REQUEST")
+    name = call.series.name
+    subject = (
+        _l("Changed: %(name)s", name=name) if update else _l("Invitation: %(name)s", name=name)
+    )
+    messages = [
+        mail.compose(
+            attendance.user,
+            "calls/invite",
+            subject,
+            calendar=part,
+            call=call,
+            user=attendance.user,
+            when=local_when(call, attendance.user),
+            links=rsvp_links(attendance),
+            page=external_url("calls.call", call_id=call.id),
+            update=update,
         )
+        for attendance in call.attendances
+    ]
     report = mail.send_all(messages)
     _record(call, report)
     return report
@@ -138,26 +131,19 @@ def send_invitations(call: Call, *, update: bool = False) -> mail.DeliveryReport
 
 def send_cancellations(call: Call) -> mail.DeliveryReport:
     """E-mail every invitee that the call is off, with its iTIP CANCEL."""
-    ics = ical.cancel(meeting(call))
-    messages = []
-    for attendance in call.attendances:
-        with mail.in_language_of(attendance.user):
-            text, html = mail.render(
-                "calls/cancel",
-                call=call,
-                user=attendance.user,
-                when=local_when(call, attendance.user),
-            )
-            subject = _("Cancelled: %(name)s", name=call.series.name)
-        messages.append(
-            mail.Message(
-                to=attendance.user.email,
-                subject=subject,
-                text=text,
-                html=html,
-                calendar=mail.CalendarPart(ics, "CANCEL"),
-            )
+    part = mail.CalendarPart(ical.cancel(meeting(call)), "CANCEL")
+    messages = [
+        mail.compose(
+            attendance.user,
+            "calls/cancel",
+            _l("Cancelled: %(name)s", name=call.series.name),
+            calendar=part,
+            call=call,
+            user=attendance.user,
+            when=local_when(call, attendance.user),
         )
+        for attendance in call.attendances
+    ]
     report = mail.send_all(messages)
     _record(call, report)
     return report
@@ -165,42 +151,33 @@ def send_cancellations(call: Call) -> mail.DeliveryReport:
 
 def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Message]:
     """The agenda reminder for each of ``attendances``."""
-    messages = []
-    items = call.published_agenda
-    for attendance in attendances:
-        with mail.in_language_of(attendance.user):
-            text, html = mail.render(
-                "calls/agenda",
-                call=call,
-                user=attendance.user,
-                when=local_when(call, attendance.user),
-                items=items,
-                links=rsvp_links(attendance),
-                page=external_url("calls.call", call_id=call.id),
-            )
-            subject = _("Agenda: %(name)s", name=call.series.name)
-        messages.append(
-            mail.Message(
-                to=attendance.user.email,
-                subject=subject,
-                text=text,
-                html=html,
-            )
+    return [
+        mail.compose(
+            attendance.user,
+            "calls/agenda",
+            _l("Agenda: %(name)s", name=call.series.name),
+            call=call,
+            user=attendance.user,
+            when=local_when(call, attendance.user),
+            items=call.published_agenda,
+            links=rsvp_links(attendance),
+            page=external_url("calls.call", call_id=call.id),
         )
-    return messages
+        for attendance in attendances
+    ]
 
 
 def send_failure_report(call: Call, failed: dict[str, str]) -> mail.DeliveryReport:
     """Tell the series' organiser which members an e-mail about ``call`` did not reach."""
     organiser = call.series.organiser
-    with mail.in_language_of(organiser):
-        text, html = mail.render(
-            "calls/failures",
-            call=call,
-            user=organiser,
-            when=local_when(call, organiser),
-            failed=sorted(failed.items()),
-            page=external_url("calls.call", call_id=call.id),
-        )
-        subject = _("Not delivered: %(name)s", name=call.series.name)
-    return mail.send(mail.Message(to=organiser.email, subject=subject, text=text, html=html))
+    message = mail.compose(
+        organiser,
+        "calls/failures",
+        _l("Not delivered: %(name)s", name=call.series.name),
+        call=call,
+        user=organiser,
+        when=local_when(call, organiser),
+        failed=sorted(failed.items()),
+        page=external_url("calls.call", call_id=call.id),
+    )
+    return mail.send(message)

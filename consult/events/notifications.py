@@ -57,22 +57,22 @@ def registration_message(
 ) -> mail.Message:
     """The letter telling a registrant where they stand; a seat comes with the invitation."""
     event = registration.event
-    text, html = mail.render(
+    part = None
+    if registration.status is Status.CONFIRMED and kind in ("confirmed", "promoted", "updated"):
+        part = mail.CalendarPart(calendar.invitation(event, registration), "REQUEST")
+    elif kind == "cancelled" and registration.confirmed_at is not None:
+        part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
+    return mail.compose(
+        registration,
         "events/registration",
+        _subject(kind, event),
+        calendar=part,
         kind=kind,
         registration=registration,
         event=event,
         position=position,
         link=manage_url(registration),
         event_url=external_url("events.show", slug=event.slug),
-    )
-    part = None
-    if registration.status is Status.CONFIRMED and kind in ("confirmed", "promoted", "updated"):
-        part = mail.CalendarPart(calendar.invitation(event, registration), "REQUEST")
-    elif kind == "cancelled" and registration.confirmed_at is not None:
-        part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
-    return mail.Message(
-        to=registration.email, subject=_subject(kind, event), text=text, html=html, calendar=part
     )
 
 
@@ -92,15 +92,17 @@ def send_to_participants(
     event: Event, registrations: list[Registration], subject: str, body: str, sender_name: str
 ) -> mail.DeliveryReport:
     """The Secretariat's message to every confirmed participant, one connection for all."""
-    messages = []
-    for registration in registrations:
-        text, html = mail.render(
+    messages = [
+        mail.compose(
+            registration,
             "events/message",
+            subject,
             event=event,
             registration=registration,
             body=body,
             sender_name=sender_name,
             link=manage_url(registration),
         )
-        messages.append(mail.Message(to=registration.email, subject=subject, text=text, html=html))
+        for registration in registrations
+    ]
     return mail.send_all(messages)

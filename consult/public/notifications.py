@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from consult import mail
@@ -18,11 +18,17 @@ def notify_proposal(profile: ViaProfile, proposer: User) -> mail.DeliveryReport:
         select(User).where(User.role == Role.SECRETARIAT, User.active.is_(True))
     )
     link = external_url("public.profile", profile_id=profile.id)
-    subject = _("Profile proposed for review: %(name)s", name=profile.name)
-    messages = []
-    for officer in officers:
-        text, html = mail.render(
-            "public/proposal", officer=officer, profile=profile, proposer=proposer, link=link
+    subject = _l("Profile proposed for review: %(name)s", name=profile.name)
+    messages = [
+        mail.compose(
+            officer,
+            "public/proposal",
+            subject,
+            officer=officer,
+            profile=profile,
+            proposer=proposer,
+            link=link,
         )
-        messages.append(mail.Message(to=officer.email, subject=subject, text=text, html=html))
+        for officer in officers
+    ]
     return mail.send_all(messages)

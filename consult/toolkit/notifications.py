@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -126,27 +126,21 @@ def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
     for user in users:
         if effective(prefs, user.id, comment.section_id) is not Frequency.EVERY:
             continue
-        with mail.in_language_of(user):
-            text, html = mail.render(
+        messages.append(
+            mail.compose(
+                user,
                 "toolkit/comment",
+                _l(
+                    "[Toolkit] %(author)s on “%(section)s”",
+                    author=comment.author.display_name,
+                    section=section.title,
+                ),
+                reply_to=reply_address(user, comment),
                 user=user,
                 comment=comment,
                 section=section,
                 link=link,
                 when=_when(comment.created_at, user),
-            )
-            subject = _(
-                "[Toolkit] %(author)s on “%(section)s”",
-                author=comment.author.display_name,
-                section=section.title,
-            )
-        messages.append(
-            mail.Message(
-                to=user.email,
-                subject=subject,
-                text=text,
-                html=html,
-                reply_to=reply_address(user, comment),
             )
         )
     return mail.send_all(messages)
@@ -222,18 +216,18 @@ def send_digests(now: Any = None) -> dict[str, int]:
         by_section: dict[Section, list[Comment]] = defaultdict(list)
         for comment in picked:
             by_section[comment.section].append(comment)
-        with mail.in_language_of(user):
-            text, html = mail.render(
-                "toolkit/digest",
-                user=user,
-                by_section=by_section,
-                when=lambda moment, user=user: _when(moment, user),
-                link=lambda c: external_url(
-                    "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
-                ),
-            )
-            subject = _("[Toolkit] %(count)d new comments", count=len(picked))
-        report = mail.send(mail.Message(to=user.email, subject=subject, text=text, html=html))
+        message = mail.compose(
+            user,
+            "toolkit/digest",
+            _l("[Toolkit] %(count)d new comments", count=len(picked)),
+            user=user,
+            by_section=by_section,
+            when=lambda moment, user=user: _when(moment, user),
+            link=lambda c: external_url(
+                "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
+            ),
+        )
+        report = mail.send(message)
         if report.ok:
             sent += 1
         else:
