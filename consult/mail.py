@@ -124,7 +124,7 @@ def build(message: Message) -> EmailMessage:
     """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached."""
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
     email = EmailMessage()
-    email["Subject"] = message.subject
+    email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
     email["From"] = sender
     email["To"] = message.to
     email["Date"] = formatdate(localtime=False)

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from consult.accounts import bp, notifications, services
 from consult.accounts.forms import ConstituencyForm, InviteForm, MemberForm
@@ -32,7 +33,10 @@ def _member_form(form_class: type[MemberForm], **kwargs) -> MemberForm:
 def members():
     """The Secretariat's list of accounts."""
     users = db.session.scalars(
-        select(User).outerjoin(User.constituency).order_by(Constituency.position, User.display_name)
+        select(User)
+        .outerjoin(User.constituency)
+        .options(contains_eager(User.constituency))
+        .order_by(Constituency.position, User.display_name)
     ).all()
     return render_template("accounts/members.html", users=users, form=ButtonForm())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -41,10 +41,12 @@ class ItemForm(FlaskForm):
     )
     agreed_at = StringField(_l("Agreed at"), validators=[Optional(), Length(max=300)])
 
-    def fill_choices(self) -> None:
-        """Load the members and constituencies to choose from."""
+    def fill_choices(self, current_owner_id: int | None = None) -> None:
+        """Load the members (and the current owner, even if deactivated) and constituencies."""
         users = db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.display_name)
+            select(User)
+            .where(or_(User.active.is_(True), User.id == current_owner_id))
+            .order_by(User.display_name)
         )
         constituencies = db.session.scalars(select(Constituency).order_by(Constituency.position))
         none = ("", _l("— None —"))

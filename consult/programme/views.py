@@ -98,5 +98,5 @@ def edit_item(item_id: int):
     """Change an item."""
     item = db.get_or_404(ProgrammeItem, item_id)
     form = ItemForm(obj=item)
-    form.fill_choices()
+    form.fill_choices(current_owner_id=item.owner_id)
     return _edit_page(item, form, creating=False)

@@ -93,7 +93,10 @@ class DocumentFields(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices(DOCUMENT_KINDS), validators=[InputRequired()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     visibility = SelectField(
-        _l("Who may read it"), choices=_choices(VISIBILITY_LABELS), validators=[InputRequired()]
+        _l("Who may read it"),
+        choices=_choices(VISIBILITY_LABELS),
+        default="members",
+        validators=[InputRequired()],
     )
     attach_to = SelectField(_l("Belongs to"), validators=[Optional()])
 

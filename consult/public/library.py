@@ -46,10 +46,15 @@ def studies():
         db.session.scalars(
             select(Study)
             .order_by(Study.position, Study.id)
-            .options(selectinload(Study.case_studies))
+            .options(
+                selectinload(Study.documents),
+                selectinload(Study.case_studies).selectinload(CaseStudy.documents),
+            )
         )
     )
-    candidates = db.session.scalars(visible_documents(current_user))
+    candidates = db.session.scalars(
+        visible_documents(current_user).options(selectinload(Document.profile))
+    )
     documents = [d for d in candidates if can_view_document(current_user, d)]
     cases = {
         study.id: sorted(study.case_studies, key=lambda case: country_name(case.country))

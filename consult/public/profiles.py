@@ -18,6 +18,8 @@ from consult.public.models import (
     fold,
 )
 
+#: The last page number anyone can ask for (beyond it, the offset would overflow).
+MAX_PAGE = 100_000
 #: Profiles on one page of the public list.
 PER_PAGE = 10
 #: At most this many words of a query are used.
@@ -54,7 +56,7 @@ class ProfileQuery:
         type_ = args.get("type", "")
         country = args.get("country", "").strip().upper()
         try:
-            page = max(1, int(args.get("page", 1)))
+            page = min(max(1, int(args.get("page", 1))), MAX_PAGE)
         except (TypeError, ValueError):
             page = 1
         return cls(
