@@ -170,6 +170,8 @@ def preferences():
     form = PreferenceForm()
     if form.validate_on_submit():
         section_id = parse_id(form.section_id.data)
+        if form.section_id.data and section_id is None:
+            abort(404)
         if section_id is not None:
             readable_section(section_id)
         notifications.set_preference(current_user, section_id, form.frequency.data)

@@ -17,6 +17,7 @@ from flask_socketio import join_room, leave_room
 from sqlalchemy import select, update
 
 from consult.extensions import db, socketio
+from consult.forms import parse_id
 from consult.toolkit.models import Comment, LiveEvent, Section
 from consult.toolkit.sections import can_discuss
 
@@ -103,10 +104,7 @@ def events_since(section_id: int, last_seq: int) -> list[dict[str, Any]]:
 
 
 def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(str(value)) if isinstance(value, int | str) else None
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -126,6 +124,8 @@ def on_join(data: Any) -> dict[str, Any]:
         or not current_user.is_authenticated
         or not can_discuss(current_user, section)
     ):
+        if section_id:
+            leave_room(room(section_id))  # a member deactivated since stops hearing the room
         return {"ok": False, "error": "forbidden"}
     join_room(room(section.id))
     missed = events_since(section.id, last)

@@ -182,7 +182,12 @@ def send_digests(now: Any = None) -> dict[str, int]:
     newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
     users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
     prefs = _preferences([u.id for u in users])
-    marks = {user_id: (m.last_comment_id, m.sent_at) for user_id, m in _ensure_marks(users).items()}
+    active = {u.id for u in users}
+    marks = {
+        user_id: (m.last_comment_id, m.sent_at)
+        for user_id, m in _ensure_marks(users).items()
+        if user_id in active
+    }
     oldest_mark = min((last for last, _ in marks.values()), default=0)
     comments = list(
         db.session.scalars(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 import nh3
 from flask import current_app
@@ -94,6 +95,9 @@ def handle_reply(message: EmailMessage) -> Outcome:
     parent = db.session.get(Comment, comment_id)
     if user is None or not user.active:
         log.warning("Toolkit reply from %s refused: member %s is not active", sender, user_id)
+        return Outcome.REJECTED
+    if parseaddr(str(sender))[1].lower() != user.email:
+        log.warning("Toolkit reply from %s refused: the token belongs to %s", sender, user.email)
         return Outcome.REJECTED
     if parent is None:
         log.warning("Toolkit reply from %s refused: comment %s is gone", sender, comment_id)

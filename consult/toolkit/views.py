@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, login_manager
-from consult.forms import INVALID, ButtonForm, select_choices
+from consult.forms import INVALID, ButtonForm, parse_id, select_choices
 from consult.toolkit import bp, notifications, positions, sections, threads
 from consult.toolkit.forms import (
     STANCE_LABELS,
@@ -91,9 +91,12 @@ def thread(section_id: int):
     return render_template("toolkit/_thread.html", section=item, **thread_context(item))
 
 
-def _responsible_choices() -> list:
+def _responsible_choices(current_id: int | None = None) -> list:
+    """Active members, and the current responsible member even if deactivated since."""
     users = db.session.scalars(
-        select(User).where(User.active.is_(True)).order_by(User.display_name)
+        select(User)
+        .where(or_(User.active.is_(True), User.id == current_id))
+        .order_by(User.display_name)
     )
     return select_choices([("", _("Nobody yet")), *((str(u.id), u.display_name) for u in users)])
 
@@ -129,7 +132,7 @@ def edit_section(section_id: int):
     """The Secretariat edits a section; each saved change is a version."""
     item = readable_section(section_id)
     form = SectionForm(obj=item)
-    form.responsible_id.choices = _responsible_choices()
+    form.responsible_id.choices = _responsible_choices(item.responsible_id)
     if request.method == "GET":
         form.status.data = item.status.value
         form.responsible_id.data = str(item.responsible_id or "")
@@ -171,8 +174,8 @@ def history(section_id: int):
 def diff(section_id: int):
     """What changed between two versions of a section."""
     item = readable_section(section_id)
-    old_number = request.args.get("from", type=int) or max(item.version - 1, 1)
-    new_number = request.args.get("to", type=int) or item.version
+    old_number = parse_id(request.args.get("from")) or max(item.version - 1, 1)
+    new_number = parse_id(request.args.get("to")) or item.version
     old, new = sections.version(item, old_number), sections.version(item, new_number)
     if old is None or new is None:
         abort(404)

@@ -78,14 +78,24 @@
   }
 
   var socket = window.io("/toolkit");
-  socket.on("connect", function () {
+  var REJOIN_MS = 60000;
+
+  function join(first) {
     socket.emit("join", { section: sectionId, last: lastSeq }, function (answer) {
-      if (!answer || !answer.ok) { say(root.dataset.textOff); return; }
-      root.dataset.live = "joined";
-      say("");
+      if (!answer || !answer.ok) {
+        say(root.dataset.textOff);
+        if (!first) { socket.disconnect(); }
+        return;
+      }
+      if (first) { root.dataset.live = "joined"; say(""); }
       (answer.events || []).forEach(handle);
     });
-  });
+  }
+
+  socket.on("connect", function () { join(true); });
+  // Joining again now and then brings what a process without the message queue posted
+  // (a reply by e-mail), and stops a member who has lost access from hearing the room.
+  window.setInterval(function () { if (socket.connected) { join(false); } }, REJOIN_MS);
   socket.on("disconnect", function () {
     root.dataset.live = "lost";
     say(root.dataset.textLost);

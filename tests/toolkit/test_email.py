@@ -111,7 +111,8 @@ def test_bad_replies_post_nothing_and_are_logged(
     assert "reply token is not valid" in caplog.text
     replier.active = False
     db.session.commit()
-    assert _mail_in(app, _reply(reply_to, "Deactivated")).output.strip() == "rejected"
+    deactivated = _reply(reply_to, "Deactivated", sender=replier.email)
+    assert _mail_in(app, deactivated).output.strip() == "rejected"
     assert "is not active" in caplog.text
     assert db.session.scalar(select(Comment).where(Comment.via_email.is_(True))) is None
 
@@ -196,7 +197,10 @@ def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, 
     listener.emit("join", {"section": section.id, "last": 1}, namespace=NAMESPACE, callback=True)
     reply_to = str(mailbox.last(replier.email)["Reply-To"])
     assert (
-        _mail_in(app, _reply(reply_to, "Answer by mail\n\n> Question")).output.strip() == "accepted"
+        _mail_in(
+            app, _reply(reply_to, "Answer by mail\n\n> Question", replier.email)
+        ).output.strip()
+        == "accepted"
     )
     (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
     assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
