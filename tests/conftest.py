@@ -322,7 +322,7 @@ def make_secretariat(make_member: Callable[..., User]) -> Callable[..., User]:
 def sign_in(client: FlaskClient, user: User) -> FlaskClient:
     """Sign ``user`` in on ``client`` (through the session, as Flask-Login reads it)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

@@ -10,7 +10,8 @@ def init_app(app: Flask) -> None:
     """Register the blueprint, the user loader and the navigation entries."""
     from consult.accounts import admin, views  # noqa: F401  (register the routes)
     from consult.accounts.models import User
-    from consult.extensions import db, login_manager
+    from consult.accounts.services import user_for_session
+    from consult.extensions import login_manager
     from consult.navigation import NavItem, add_nav_item
 
     login_manager.login_view = "accounts.sign_in"
@@ -18,9 +19,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user and user.active else None
+    def load_user(session_id: str) -> User | None:
+        return user_for_session(session_id)
 
     app.register_blueprint(bp)
     add_nav_item(app, NavItem("accounts.members", _l("Members"), "secretariat", order=80))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.database import str_enum, utcnow
 from consult.extensions import db
+
+
+def credential_fingerprint(password_hash: str | None) -> str:
+    """A short digest that changes whenever the password does."""
+    return hashlib.sha256((password_hash or "unset").encode()).hexdigest()[:16]
 
 
 class Role(enum.StrEnum):
@@ -70,6 +76,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        """What the session remembers: the user and the password in force at sign-in.
+
+        Changing or resetting the password ends every other session and
+        remember-me cookie, because their fingerprint no longer matches.
+        """
+        return f"{self.id}:{credential_fingerprint(self.password_hash)}"
 
     @property
     def is_active(self) -> bool:

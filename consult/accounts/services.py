@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consult.accounts.models import Constituency, Role, User
+from consult.accounts.models import Constituency, Role, User, credential_fingerprint
 from consult.database import utcnow
 from consult.extensions import db
+from consult.forms import parse_id
 from consult.tokens import InvalidToken, make_token, read_token
 
 RESET = "password-reset"
@@ -65,7 +66,7 @@ def _dummy_hash() -> str:
 
 def _fingerprint(user: User) -> str:
     """Changes whenever the password does, so a link stops working once it has been used."""
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    return credential_fingerprint(user.password_hash)
 
 
 def make_account_token(user: User, purpose: str) -> str:
@@ -170,3 +171,14 @@ def move_constituency(constituency: Constituency, step: int) -> None:
         ordered[index], ordered[other] = ordered[other], ordered[index]
     for position, row in enumerate(ordered):
         row.position = position
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session or remember-me cookie names, if its password is still in force."""
+    ident, _, fingerprint = session_id.partition(":")
+    user_id = parse_id(ident)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        return None
+    expected = credential_fingerprint(user.password_hash)
+    return user if hmac.compare_digest(fingerprint.encode(), expected.encode()) else None

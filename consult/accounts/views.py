@@ -147,6 +147,7 @@ def change_password():
         if services.check_password(user, form.current_password.data):
             services.set_password(user, form.password.data)
             db.session.commit()
+            login_user(user)  # a new session id: every other session is signed out
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
         form.current_password.errors.append(_("This is not your current password."))

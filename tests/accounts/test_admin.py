@@ -2,7 +2,7 @@
 
 from consult.accounts.models import Constituency, Role, User
 from consult.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, body_text
 
 
 def _constituency(slug: str) -> Constituency:
@@ -130,3 +130,38 @@ def test_member_changes_password(member_client):
     member_client.post("/sign-out")
     email = member_client.user.email
     assert member_client.post("/sign-in", data={"email": email, "password": new}).status_code == 302
+
+
+def test_changing_the_password_signs_out_every_other_session(app, member_client, client):
+    """After a password change, are other browsers and remember-me cookies signed out?"""
+    other = app.test_client()
+    email = member_client.user.email
+    assert (
+        other.post(
+            "/sign-in", data={"email": email, "password": TEST_PASSWORD, "remember": "y"}
+        ).status_code
+        == 302
+    )
+    assert other.get("/dashboard").status_code == 200
+    new = "another long passphrase"
+    member_client.post(
+        "/profile/password",
+        data={"current_password": TEST_PASSWORD, "password": new, "confirm": new},
+    )
+    assert member_client.get("/dashboard").status_code == 200, "the session that changed it stays"
+    assert other.get("/dashboard").status_code == 302
+    other.delete_cookie("session", domain="consult.test")
+    assert other.get("/dashboard").status_code == 302, "nor does the remember-me cookie work"
+
+
+def test_a_password_reset_signs_out_every_session(app, member_client, mailbox):
+    """Does resetting a forgotten password end the sessions opened with the old one?"""
+    email = member_client.user.email
+    anonymous = app.test_client()
+    anonymous.post("/password/forgot", data={"email": email})
+    link = next(
+        line for line in body_text(mailbox.last(email)).split() if "/password/reset/" in line
+    )
+    path = link.replace("http://consult.test", "")
+    anonymous.post(path, data={"password": "reset passphrase 1", "confirm": "reset passphrase 1"})
+    assert member_client.get("/dashboard").status_code == 302

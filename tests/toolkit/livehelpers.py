@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from consult.accounts.models import Constituency, Role, User
+from consult.accounts.models import Constituency, Role, User, credential_fingerprint
 from consult.config import normalise_database_url
 from consult.toolkit.live import NAMESPACE
 from consult.toolkit.models import Section, SectionStatus, SectionVersion
@@ -75,7 +75,10 @@ def session_cookie(user_id: int, secret: str = LIVE_SECRET) -> str:
     app = Flask("cookie-maker")
     app.secret_key = secret
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-    return serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+    # the live members have no password: their session id carries the "unset" fingerprint
+    return serializer.dumps(
+        {"_user_id": f"{user_id}:{credential_fingerprint(None)}", "_fresh": True}
+    )
 
 
 def browser_session(base_url: str, user_id: int) -> requests.Session:
