@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from consult.accounts.models import Constituency, User
+from consult.calls.models import Call, CallStatus
 from consult.extensions import db
 from consult.forms import select_choices
 from consult.programme.models import STATUS_LABELS
@@ -39,7 +42,8 @@ class ItemForm(FlaskForm):
         choices=select_choices([(s.value, label) for s, label in STATUS_LABELS.items()]),
         validators=[InputRequired()],
     )
-    agreed_at = StringField(_l("Agreed at"), validators=[Optional(), Length(max=300)])
+    call_id = SelectField(_l("Agreed on the call of"), coerce=_optional_id, validators=[Optional()])
+    agreed_at = StringField(_l("Agreed at (in words)"), validators=[Optional(), Length(max=300)])
 
     def fill_choices(self, current_owner_id: int | None = None) -> None:
         """Load the members (and the current owner, even if deactivated) and constituencies."""
@@ -53,4 +57,13 @@ class ItemForm(FlaskForm):
         self.owner_id.choices = select_choices([none, *((u.id, u.display_name) for u in users)])
         self.constituency_id.choices = select_choices(
             [none, *((c.id, c.name) for c in constituencies)]
+        )
+        calls = db.session.scalars(
+            select(Call)
+            .options(joinedload(Call.series))
+            .where(Call.status.in_((CallStatus.CONFIRMED, CallStatus.HELD)))
+            .order_by(Call.starts_at.desc())
+        )
+        self.call_id.choices = select_choices(
+            [none, *((c.id, f"{c.series.name}, {format_date(c.starts_at)}") for c in calls)]
         )

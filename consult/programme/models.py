@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency, User
+from consult.calls.models import Call
 from consult.database import str_enum, utcnow
 from consult.extensions import db
 
@@ -50,10 +51,13 @@ class ProgrammeItem(db.Model):
         str_enum(ItemStatus),
         default=ItemStatus.PLANNED,
     )
-    #: Where it was agreed, in words (a call, a meeting); linked to call minutes later.
+    #: The teleconference where the item was agreed, if it was a call.
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    #: Where it was agreed, in words (a meeting, or details of the call).
     agreed_at: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: Mapped[User | None] = relationship()
     constituency: Mapped[Constituency | None] = relationship()
+    call: Mapped[Call | None] = relationship()

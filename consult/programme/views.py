@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from consult.accounts.models import Constituency, User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls.labels import ACTION as ACTION_LABELS
-from consult.calls.models import ActionItem, ActionStatus
+from consult.calls.models import ActionItem, ActionStatus, Call
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID
@@ -23,7 +23,9 @@ from consult.programme.timeline import build_timeline, is_overdue
 def _all_items() -> list[ProgrammeItem]:
     order = (ProgrammeItem.due_date.is_(None), ProgrammeItem.due_date, ProgrammeItem.id)
     query = select(ProgrammeItem).options(
-        joinedload(ProgrammeItem.owner), joinedload(ProgrammeItem.constituency)
+        joinedload(ProgrammeItem.owner),
+        joinedload(ProgrammeItem.constituency),
+        joinedload(ProgrammeItem.call).joinedload(Call.series),
     )
     return list(db.session.scalars(query.order_by(*order)))
 
@@ -68,6 +70,7 @@ def _apply(form: ItemForm, item: ProgrammeItem) -> None:
     )
     item.due_date = form.due_date.data
     item.status = ItemStatus(form.status.data)
+    item.call = db.session.get(Call, form.call_id.data) if form.call_id.data else None
     item.agreed_at = (form.agreed_at.data or "").strip()
 
 

@@ -71,3 +71,39 @@ def test_programme_page_does_not_query_per_item(member_client, make_member):
     few = queries()
     add_items(10)
     assert queries() == few
+
+
+def test_an_item_names_the_call_where_it_was_agreed(
+    secretariat_client, make_member, make_secretariat
+):
+    """Can the Secretariat link an item to the call where it was agreed, shown as a link?"""
+    call = _call_with_actions(make_member, make_secretariat)
+    form = secretariat_client.get("/programme/new").get_data(as_text=True)
+    assert f'<option value="{call.id}">Steering Group teleconference,' in form
+    response = secretariat_client.post(
+        "/programme/new",
+        data={
+            "title": "Explore methods to test the key elements",
+            "status": "planned",
+            "call_id": str(call.id),
+            "agreed_at": "",
+            "owner_id": "",
+            "constituency_id": "",
+        },
+    )
+    assert response.status_code == 302
+    from consult.programme.models import ProgrammeItem
+
+    item = db.session.scalar(db.select(ProgrammeItem).where(ProgrammeItem.call_id == call.id))
+    assert item is not None
+    page = secretariat_client.get("/programme/").get_data(as_text=True)
+    assert f'<a href="/calls/{call.id}">Steering Group teleconference,' in page
+
+
+def test_an_unknown_call_is_refused(secretariat_client):
+    """Is an item naming a call that does not exist refused next to the field?"""
+    response = secretariat_client.post(
+        "/programme/new", data={"title": "Something", "status": "planned", "call_id": "999999"}
+    )
+    assert response.status_code == 422
+    assert 'id="call_id-error"' in response.get_data(as_text=True)
