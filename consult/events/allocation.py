@@ -183,7 +183,7 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
 
 
 def register(event_id: int, form: RegistrationForm, now: datetime | None = None) -> Outcome:
-    """Take a registration: confirmed, waiting or pending, decided under the event's lock."""
+    """Take a registration under the event's lock, after seating those already waiting."""
     email = form.email.strip().lower()
 
     def work() -> Outcome:
@@ -212,6 +212,8 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
                 str(_l("The Secretariat has declined a registration from this address.")),
                 field="email",
             )
+        # those already waiting come first: seats a release date opened go to them
+        promoted = fill_seats(event, moment)
         registration = existing or Registration(event_id=event.id, email=email)
         registration.name = form.name.strip()
         registration.organisation = form.organisation.strip()
@@ -247,7 +249,7 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
             registration.confirmed_at = moment
         db.session.add(registration)
         db.session.flush()
-        return Outcome(registration)
+        return Outcome(registration, promoted)
 
     return in_seat_transaction(work)
 

@@ -125,6 +125,7 @@ def register(slug: str):
                 ), 403
         else:
             registration = outcome.registration
+            notifications.send_promotions(outcome.promoted)
             position = allocation.waiting_position(registration)
             notifications.send_registration(registration, _letter_kind(registration), position)
             flash(_status_message(registration, position), "success")

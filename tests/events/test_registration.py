@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from consult.database import utcnow
+from consult.events import allocation
 from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
@@ -253,3 +254,38 @@ def test_registration_rate_limit_is_its_own_setting(client, make_event, app, mon
     assert client.post(path, data=form_data(1)).status_code == 303
     assert client.post(path, data=form_data(2)).status_code == 303
     assert client.post(path, data=form_data(3)).status_code == 429
+
+
+def test_newcomer_after_release_queues_behind_those_waiting(client, make_event, mailbox):
+    """After a release date, does a newcomer wait while the first person waiting gets the seat?"""
+    release = utcnow() - timedelta(hours=1)
+    before = release - timedelta(days=1)
+    event = make_event(
+        capacity=2,
+        holds=[(DEVELOPING, 1, release)],
+        registration_opens_at=before - timedelta(days=1),
+    )
+    first = allocation.register(event.id, _form("a@example.org", "FR"), now=before)
+    second = allocation.register(event.id, _form("b@example.org", "FR"), now=before)
+    assert first.registration.status is Status.CONFIRMED
+    assert second.registration.status is Status.WAITING
+
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data=form_data(3, email="c@example.org", country="FR"),
+    )
+    assert response.status_code == 303
+    assert _registration("b@example.org").status is Status.CONFIRMED
+    assert _registration("c@example.org").status is Status.WAITING
+    assert "A seat is now yours" in mailbox.last("b@example.org")["Subject"]
+    assert "waiting list" in mailbox.last("c@example.org")["Subject"]
+
+
+def _form(email: str, country: str) -> allocation.RegistrationForm:
+    return allocation.RegistrationForm(
+        name=email,
+        email=email,
+        organisation="Test organisation",
+        constituency_id=constituency_id("ngos"),
+        country=country,
+    )
