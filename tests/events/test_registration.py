@@ -11,7 +11,13 @@ from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
 from tests.conftest import body_text, links_in
-from tests.events.conftest import calendar_part, constituency_id, form_data, wall_clock
+from tests.events.conftest import (
+    calendar_part,
+    constituency_id,
+    form_data,
+    read_ics,
+    wall_clock,
+)
 
 
 def _registration(email: str) -> Registration:
@@ -41,7 +47,7 @@ def test_confirmation_email_carries_invite_and_manage_link(client, make_event, m
     assert calendar.method.value == "REQUEST"
     vevent = calendar.vevent
     assert vevent.summary.value == event.title
-    assert vevent.uid.value == f"event-{event.id}@events.consult"
+    assert vevent.uid.value == f"event-{event.id}-registration-1@events.consult"
     assert wall_clock(vevent.dtstart) == event.starts_at
     assert wall_clock(vevent.dtend) == event.ends_at
     assert vevent.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["America/New_York"]
@@ -289,3 +295,21 @@ def _form(email: str, country: str) -> allocation.RegistrationForm:
         constituency_id=constituency_id("ngos"),
         country=country,
     )
+
+
+def test_registering_again_after_cancelling_sends_a_new_calendar_entry(client, make_event, mailbox):
+    """Is the invitation after a cancellation a new entry (new UID), not the cancelled one?"""
+    event = make_event(capacity=3)
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    first, _ = calendar_part(mailbox.last("participant1@example.org"))
+    client.post(_path(_manage_link(mailbox.last("participant1@example.org"))) + "/cancel")
+    withdrawal, method = calendar_part(mailbox.last("participant1@example.org"))
+    assert method == "CANCEL"
+    assert withdrawal.vevent.uid.value == first.vevent.uid.value
+
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    again, method = calendar_part(mailbox.last("participant1@example.org"))
+    assert method == "REQUEST"
+    assert again.vevent.uid.value != withdrawal.vevent.uid.value
+    agenda = read_ics(client.get(f"/events/{event.slug}/agenda.ics").data)
+    assert agenda.vevent.uid.value == f"event-{event.id}@events.consult"
