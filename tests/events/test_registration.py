@@ -130,6 +130,25 @@ def test_manage_link_corrects_details(client, make_event, mailbox):
     assert registration.consent_listed is False
 
 
+def test_manage_link_refuses_blank_name_and_organisation(client, make_event, mailbox):
+    """Are a name and organisation of only spaces refused on the manage page, nothing saved?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    data = form_data(1, name="   ", organisation="  ")
+    data.pop("email")
+    response = client.post(link, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="name-error"' in html
+    assert 'id="organisation-error"' in html
+    registration = _registration("participant1@example.org")
+    assert (registration.name, registration.organisation) == (
+        "Participant 1",
+        "Friends of the Earth",
+    )
+
+
 @pytest.mark.parametrize(
     "mangle",
     [
@@ -169,6 +188,8 @@ def test_old_link_dies_when_registering_again(client, make_event, mailbox):
         ({"email": ""}, "email", "Enter your e-mail address."),
         ({"email": "not-an-address"}, "email", "Enter an e-mail address such as name@example.org."),
         ({"organisation": ""}, "organisation", "Enter your organisation"),
+        ({"name": "   "}, "name", "Enter your name."),
+        ({"organisation": " \t "}, "organisation", "Enter your organisation"),
         ({"country": ""}, "country", "Choose your country."),
         ({"country": "XX"}, "country", "Choose your country from the list."),
         ({"constituency": ""}, "constituency", "Choose the group you belong to."),
