@@ -157,7 +157,12 @@ def registration_state(event: Event, now: datetime | None = None) -> str | None:
 
 
 def fill_seats(event: Event, now: datetime) -> list[Registration]:
-    """Give free seats to those waiting, first eligible first (call it inside the lock)."""
+    """Give free seats to those waiting, first eligible first (call it inside the lock).
+
+    Once the event has started nobody is promoted: a seat given then could not be used.
+    """
+    if now >= event.starts_at:
+        return []
     waiting = list(
         db.session.scalars(
             select(Registration)
