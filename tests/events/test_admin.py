@@ -156,6 +156,20 @@ def test_printable_list_only_consenting_confirmed(client, make_event, secretaria
     assert "Kenya" in html
 
 
+def test_printable_list_shows_only_what_consent_covers(client, make_event, secretariat_client):
+    """Does the participant list show name, organisation and country, but not the position?"""
+    event = make_event(capacity=2)
+    _fill(client, event, [(1, {"name": "Listed Person", "position": "Chief negotiator"})])
+    html = secretariat_client.get(f"/events/admin/{event.id}/participants").get_data(as_text=True)
+    assert "Listed Person" in html
+    assert "Friends of the Earth" in html
+    assert "Kenya" in html
+    assert "Chief negotiator" not in html
+    assert "Position" not in html
+    exported = secretariat_client.get(f"/events/admin/{event.id}/registrations.csv")
+    assert "Chief negotiator" in exported.get_data(as_text=True)
+
+
 def test_dashboard_panel_shows_open_events(member_client, make_event):
     """Does the dashboard list events open for registration with the seats taken?"""
     make_event(title="Forum with open registration", capacity=40)
