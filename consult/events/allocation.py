@@ -157,7 +157,12 @@ def registration_state(event: Event, now: datetime | None = None) -> str | None:
 
 
 def fill_seats(event: Event, now: datetime) -> list[Registration]:
-    """Give free seats to those waiting, first eligible first (call it inside the lock)."""
+    """Give free seats to those waiting, first eligible first (call it inside the lock).
+
+    Once the event has started nobody is promoted: a seat given then could not be used.
+    """
+    if now >= event.starts_at:
+        return []
     waiting = list(
         db.session.scalars(
             select(Registration)
@@ -183,7 +188,7 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
 
 
 def register(event_id: int, form: RegistrationForm, now: datetime | None = None) -> Outcome:
-    """Take a registration: confirmed, waiting or pending, decided under the event's lock."""
+    """Take a registration under the event's lock, after seating those already waiting."""
     email = form.email.strip().lower()
 
     def work() -> Outcome:
@@ -212,6 +217,8 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
                 str(_l("The Secretariat has declined a registration from this address.")),
                 field="email",
             )
+        # those already waiting come first: seats a release date opened go to them
+        promoted = fill_seats(event, moment)
         registration = existing or Registration(event_id=event.id, email=email)
         registration.name = form.name.strip()
         registration.organisation = form.organisation.strip()
@@ -247,7 +254,7 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
             registration.confirmed_at = moment
         db.session.add(registration)
         db.session.flush()
-        return Outcome(registration)
+        return Outcome(registration, promoted)
 
     return in_seat_transaction(work)
 

@@ -19,12 +19,19 @@ def _organizer() -> Person:
 
 
 def event_meeting(event: Event, attendee: Registration | None = None) -> Meeting:
-    """The whole event as one calendar entry, with the registrant as ATTENDEE when given."""
+    """The whole event as one calendar entry, with the registrant as ATTENDEE when given.
+
+    A registrant's copy has a UID of its own registration cycle (its ``arrival``, renewed
+    when registering again), so that a new invitation after a cancellation is a new entry
+    for calendars rather than an old, already cancelled one.
+    """
     attendees = []
+    uid = f"event-{event.id}@{UID_DOMAIN}"
     if attendee is not None:
         attendees.append(Attendee(attendee.email, attendee.name, partstat="ACCEPTED", rsvp=False))
+        uid = f"event-{event.id}-registration-{attendee.arrival}@{UID_DOMAIN}"
     return Meeting(
-        uid=f"event-{event.id}@{UID_DOMAIN}",
+        uid=uid,
         summary=event.title,
         start=event.starts_at,
         end=event.ends_at,

@@ -16,6 +16,7 @@ from consult.events.allocation import (
     RegistrationRefused,
     fill_seats,
     get_registration,
+    holds_of,
     in_seat_transaction,
     lock_event,
     tally_of,
@@ -78,7 +79,7 @@ def promote(registration_id: int, now: datetime | None = None) -> Outcome:
 
 
 def set_capacity(event_id: int, capacity: int, now: datetime | None = None) -> list[Registration]:
-    """Change the capacity (never below the confirmed seats) and fill any new seats."""
+    """Change the capacity (never below the confirmed or still held seats); fill new seats."""
 
     def work() -> list[Registration]:
         moment = now or utcnow()
@@ -90,6 +91,18 @@ def set_capacity(event_id: int, capacity: int, now: datetime | None = None) -> l
                     _l(
                         "The capacity cannot be below the %(count)d confirmed seats.",
                         count=confirmed,
+                    )
+                )
+            )
+        held = sum(hold.seats for hold in seats.active_holds(holds_of(event), moment))
+        if capacity < held:
+            raise RegistrationRefused(
+                str(
+                    _l(
+                        "The capacity cannot be below the %(count)d seats held for "
+                        "constituencies or country groups until their release dates; "
+                        "remove or reduce those holds first.",
+                        count=held,
                     )
                 )
             )

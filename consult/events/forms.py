@@ -12,10 +12,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from consult.forms import select_choices
 from consult.i18n import country_choices
+
+
+def strip(value: object) -> object:
+    """The text without surrounding spaces (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def optional_int(value: object) -> int | None:
@@ -30,15 +35,19 @@ class RegistrationFields(FlaskForm):
 
     name = StringField(
         _l("Full name"),
+        filters=[strip],
         validators=[
             InputRequired(message=_l("Enter your name.")),
+            DataRequired(message=_l("Enter your name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
         ],
     )
     organisation = StringField(
         _l("Organisation"),
+        filters=[strip],
         validators=[
             InputRequired(message=_l("Enter your organisation, or “none”.")),
+            DataRequired(message=_l("Enter your organisation, or “none”.")),
             Length(max=200, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -58,6 +67,7 @@ class RegistrationFields(FlaskForm):
     )
     position = StringField(
         _l("Position"),
+        filters=[strip],
         validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
     )
     accessibility_needs = TextAreaField(

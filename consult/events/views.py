@@ -18,6 +18,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Constituency
 from consult.errors import render_error
@@ -25,7 +26,7 @@ from consult.events import allocation, bp, notifications
 from consult.events.agenda import render_markdown, timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
-from consult.events.models import Event, Registration, Status
+from consult.events.models import Event, EventSession, Registration, Status
 from consult.extensions import db, limiter
 from consult.forms import INVALID, ButtonForm
 from consult.tokens import InvalidToken
@@ -37,9 +38,17 @@ def constituency_pairs() -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in rows]
 
 
-def visible_event(slug: str, detail: str | None = None) -> Event:
-    """The event at ``slug``; unpublished ones exist only for the Secretariat (404 with ``detail``)."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+def visible_event(slug: str, detail: str | None = None, *, agenda: bool = False) -> Event:
+    """The event at ``slug``; unpublished ones exist only for the Secretariat (404 with ``detail``).
+
+    With ``agenda``, its sessions and their documents come in the same few queries.
+    """
+    statement = select(Event).where(Event.slug == slug)
+    if agenda:
+        statement = statement.options(
+            selectinload(Event.sessions).selectinload(EventSession.documents)
+        )
+    event = db.session.scalar(statement)
     secretariat = current_user.is_authenticated and current_user.is_secretariat
     if event is None or not (event.published or secretariat):
         abort(make_response(*render_error(404, detail)))
@@ -59,7 +68,7 @@ def index():
 @bp.get("/events/<slug>")
 def show(slug: str):
     """An event's description, agenda and how to register."""
-    event = visible_event(slug)
+    event = visible_event(slug, agenda=True)
     return render_template(
         "events/show.html",
         event=event,
@@ -72,7 +81,7 @@ def show(slug: str):
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug: str):
     """The whole event and its sessions as an .ics file."""
-    event = visible_event(slug)
+    event = visible_event(slug, agenda=True)
     return Response(
         agenda_calendar(event),
         mimetype="text/calendar",
@@ -125,6 +134,7 @@ def register(slug: str):
                 ), 403
         else:
             registration = outcome.registration
+            notifications.send_promotions(outcome.promoted)
             position = allocation.waiting_position(registration)
             notifications.send_registration(registration, _letter_kind(registration), position)
             flash(_status_message(registration, position), "success")

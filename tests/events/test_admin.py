@@ -2,10 +2,13 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
-from consult.events.models import Registration, Status
+from consult.database import utcnow
+from consult.events.countries import DEVELOPING
+from consult.events.models import Event, Registration, Status
 from consult.extensions import db
 from tests.conftest import body_text, sign_in
 from tests.events.conftest import form_data
@@ -153,6 +156,20 @@ def test_printable_list_only_consenting_confirmed(client, make_event, secretaria
     assert "Kenya" in html
 
 
+def test_printable_list_shows_only_what_consent_covers(client, make_event, secretariat_client):
+    """Does the participant list show name, organisation and country, but not the position?"""
+    event = make_event(capacity=2)
+    _fill(client, event, [(1, {"name": "Listed Person", "position": "Chief negotiator"})])
+    html = secretariat_client.get(f"/events/admin/{event.id}/participants").get_data(as_text=True)
+    assert "Listed Person" in html
+    assert "Friends of the Earth" in html
+    assert "Kenya" in html
+    assert "Chief negotiator" not in html
+    assert "Position" not in html
+    exported = secretariat_client.get(f"/events/admin/{event.id}/registrations.csv")
+    assert "Chief negotiator" in exported.get_data(as_text=True)
+
+
 def test_dashboard_panel_shows_open_events(member_client, make_event):
     """Does the dashboard list events open for registration with the seats taken?"""
     make_event(title="Forum with open registration", capacity=40)
@@ -169,3 +186,19 @@ def test_admin_index_lists_every_event(secretariat_client, make_event):
     make_event(title="Unpublished draft", published=False)
     html = secretariat_client.get("/events/admin").get_data(as_text=True)
     assert "Unpublished draft" in html
+
+
+def test_capacity_never_below_seats_still_held(make_event, secretariat_client):
+    """Is a capacity below the seats still held for groups refused, released holds not counted?"""
+    future = utcnow() + timedelta(days=10)
+    past = utcnow() - timedelta(days=1)
+    event = make_event(capacity=5, holds=[(DEVELOPING, 2, future), ("business", 2, past)])
+    page = secretariat_client.post(
+        f"/events/admin/{event.id}/capacity", data={"capacity": "1"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "cannot be below the 2 seats held" in page
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 5
+    secretariat_client.post(f"/events/admin/{event.id}/capacity", data={"capacity": "2"})
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 2

@@ -183,3 +183,19 @@ def test_correction_keeps_a_reserved_seat_honest(make_event, register):
     assert db.session.get(Registration, waiting.id).status is Status.WAITING
     promoted = allocation.correct(waiting.id, {"country": "KE"}).promoted
     assert [r.id for r in promoted] == [waiting.id]
+
+
+def test_no_promotion_once_the_event_has_started(make_event, register):
+    """Once the event has started, do cancellations, corrections and capacity leave the queue as is?"""
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
+    event = make_event(capacity=1, starts_at=start)
+    before = start - timedelta(days=2)
+    first = register(event, now=before)
+    second = register(event, now=before)
+    assert second.status is Status.WAITING
+    during = start + timedelta(hours=1)
+    assert allocation.cancel(first.id, now=during).promoted == []
+    assert allocation.correct(second.id, {"country": "BR"}, now=during).promoted == []
+    assert decisions.set_capacity(event.id, 3, now=during) == []
+    assert allocation.fill(event.id, now=during) == []
+    assert db.session.get(Registration, second.id).status is Status.WAITING

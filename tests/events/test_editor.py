@@ -174,3 +174,15 @@ def test_hold_and_release_seats(client, secretariat_client, make_event, mailbox)
     db.session.refresh(second)
     assert second.status is Status.CONFIRMED
     assert "A seat is now yours" in mailbox.last("participant2@example.org")["Subject"]
+
+
+def test_event_form_refuses_capacity_below_held_seats(secretariat_client, make_event):
+    """Does the event form refuse a capacity below the seats still held, saying why?"""
+    future = datetime(2031, 4, 1, tzinfo=UTC)
+    event = make_event(capacity=10, holds=[("gov-developing", 3, future)])
+    data = {**EVENT_FORM, "slug": event.slug, "capacity": "2"}
+    response = secretariat_client.post(f"/events/admin/{event.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "cannot be below the 3 seats held" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 10

@@ -1,9 +1,12 @@
 """Public event pages: description, day-by-day agenda in the event's zone, the .ics, navigation."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from consult.events.models import EventSession, SessionDocument
+from consult.extensions import db
 from tests.conftest import sign_in
 from tests.events.conftest import read_ics, wall_clock
+from tests.queries import counting_queries
 
 NY_MORNING = datetime(2030, 5, 1, 13, 30, tzinfo=UTC)  # 9:30 in New York, 16:30 in Nairobi
 
@@ -106,3 +109,54 @@ def test_secretariat_previews_unpublished_event(secretariat_client, make_event):
     event = make_event(published=False)
     html = secretariat_client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "Not published" in html
+
+
+def _event_with_sessions(make_event, count: int):
+    event = make_event(starts_at=datetime(2030, 5, 1, 12, tzinfo=UTC))
+    for number in range(count):
+        session = EventSession(
+            event=event,
+            title=f"Session {number}",
+            starts_at=datetime(2030, 5, 1, 12, tzinfo=UTC) + timedelta(minutes=10 * number),
+            ends_at=datetime(2030, 5, 1, 12, tzinfo=UTC) + timedelta(minutes=10 * number + 5),
+        )
+        session.documents.append(SessionDocument(title=f"Document {number}"))
+        db.session.add(session)
+    db.session.commit()
+    return event
+
+
+def _queries(client, path: str) -> int:
+    db.session.expire_all()
+    with counting_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_event_page_and_agenda_queries_do_not_grow_with_sessions(client, make_event):
+    """Do the event page and its .ics send as many queries for 30 sessions as for 3?"""
+    small = _event_with_sessions(make_event, 3)
+    large = _event_with_sessions(make_event, 30)
+    for suffix in ("", "/agenda.ics"):
+        assert _queries(client, f"/events/{small.slug}{suffix}") == _queries(
+            client, f"/events/{large.slug}{suffix}"
+        )
+
+
+def test_admin_index_queries_do_not_grow_with_registrations(
+    secretariat_client, make_event, register
+):
+    """Does the Secretariat's list of events count registrations without loading each one?"""
+    with secretariat_client.application.test_request_context():
+        register(make_event())
+    few = _queries(secretariat_client, "/events/admin")
+    with secretariat_client.application.test_request_context():
+        for _ in range(3):
+            event = make_event(capacity=2)
+            for _ in range(4):
+                register(event)
+    many = _queries(secretariat_client, "/events/admin")
+    assert few == many
+    page = secretariat_client.get("/events/admin").get_data(as_text=True)
+    assert "Consultative forum 4" in page

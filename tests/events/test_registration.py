@@ -6,11 +6,18 @@ from datetime import timedelta
 import pytest
 
 from consult.database import utcnow
+from consult.events import allocation
 from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
 from tests.conftest import body_text, links_in
-from tests.events.conftest import calendar_part, constituency_id, form_data, wall_clock
+from tests.events.conftest import (
+    calendar_part,
+    constituency_id,
+    form_data,
+    read_ics,
+    wall_clock,
+)
 
 
 def _registration(email: str) -> Registration:
@@ -40,7 +47,7 @@ def test_confirmation_email_carries_invite_and_manage_link(client, make_event, m
     assert calendar.method.value == "REQUEST"
     vevent = calendar.vevent
     assert vevent.summary.value == event.title
-    assert vevent.uid.value == f"event-{event.id}@events.consult"
+    assert vevent.uid.value == f"event-{event.id}-registration-1@events.consult"
     assert wall_clock(vevent.dtstart) == event.starts_at
     assert wall_clock(vevent.dtend) == event.ends_at
     assert vevent.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["America/New_York"]
@@ -123,6 +130,25 @@ def test_manage_link_corrects_details(client, make_event, mailbox):
     assert registration.consent_listed is False
 
 
+def test_manage_link_refuses_blank_name_and_organisation(client, make_event, mailbox):
+    """Are a name and organisation of only spaces refused on the manage page, nothing saved?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    data = form_data(1, name="   ", organisation="  ")
+    data.pop("email")
+    response = client.post(link, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="name-error"' in html
+    assert 'id="organisation-error"' in html
+    registration = _registration("participant1@example.org")
+    assert (registration.name, registration.organisation) == (
+        "Participant 1",
+        "Friends of the Earth",
+    )
+
+
 @pytest.mark.parametrize(
     "mangle",
     [
@@ -162,6 +188,8 @@ def test_old_link_dies_when_registering_again(client, make_event, mailbox):
         ({"email": ""}, "email", "Enter your e-mail address."),
         ({"email": "not-an-address"}, "email", "Enter an e-mail address such as name@example.org."),
         ({"organisation": ""}, "organisation", "Enter your organisation"),
+        ({"name": "   "}, "name", "Enter your name."),
+        ({"organisation": " \t "}, "organisation", "Enter your organisation"),
         ({"country": ""}, "country", "Choose your country."),
         ({"country": "XX"}, "country", "Choose your country from the list."),
         ({"constituency": ""}, "constituency", "Choose the group you belong to."),
@@ -253,3 +281,56 @@ def test_registration_rate_limit_is_its_own_setting(client, make_event, app, mon
     assert client.post(path, data=form_data(1)).status_code == 303
     assert client.post(path, data=form_data(2)).status_code == 303
     assert client.post(path, data=form_data(3)).status_code == 429
+
+
+def test_newcomer_after_release_queues_behind_those_waiting(client, make_event, mailbox):
+    """After a release date, does a newcomer wait while the first person waiting gets the seat?"""
+    release = utcnow() - timedelta(hours=1)
+    before = release - timedelta(days=1)
+    event = make_event(
+        capacity=2,
+        holds=[(DEVELOPING, 1, release)],
+        registration_opens_at=before - timedelta(days=1),
+    )
+    first = allocation.register(event.id, _form("a@example.org", "FR"), now=before)
+    second = allocation.register(event.id, _form("b@example.org", "FR"), now=before)
+    assert first.registration.status is Status.CONFIRMED
+    assert second.registration.status is Status.WAITING
+
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data=form_data(3, email="c@example.org", country="FR"),
+    )
+    assert response.status_code == 303
+    assert _registration("b@example.org").status is Status.CONFIRMED
+    assert _registration("c@example.org").status is Status.WAITING
+    assert "A seat is now yours" in mailbox.last("b@example.org")["Subject"]
+    assert "waiting list" in mailbox.last("c@example.org")["Subject"]
+
+
+def _form(email: str, country: str) -> allocation.RegistrationForm:
+    return allocation.RegistrationForm(
+        name=email,
+        email=email,
+        organisation="Test organisation",
+        constituency_id=constituency_id("ngos"),
+        country=country,
+    )
+
+
+def test_registering_again_after_cancelling_sends_a_new_calendar_entry(client, make_event, mailbox):
+    """Is the invitation after a cancellation a new entry (new UID), not the cancelled one?"""
+    event = make_event(capacity=3)
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    first, _ = calendar_part(mailbox.last("participant1@example.org"))
+    client.post(_path(_manage_link(mailbox.last("participant1@example.org"))) + "/cancel")
+    withdrawal, method = calendar_part(mailbox.last("participant1@example.org"))
+    assert method == "CANCEL"
+    assert withdrawal.vevent.uid.value == first.vevent.uid.value
+
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    again, method = calendar_part(mailbox.last("participant1@example.org"))
+    assert method == "REQUEST"
+    assert again.vevent.uid.value != withdrawal.vevent.uid.value
+    agenda = read_ics(client.get(f"/events/{event.slug}/agenda.ics").data)
+    assert agenda.vevent.uid.value == f"event-{event.id}@events.consult"
