@@ -186,13 +186,7 @@ def call(call_id: int):
         answer_form.answer.data = reverse.get(mine.partstat)
     action_form = ActionItemForm()
     action_form.owner.choices = select_choices((u.id, u.display_name) for u in _active_users())
-    visible_items = [
-        item
-        for item in call.agenda_items
-        if current_user.is_secretariat
-        or item.status.value == "accepted"
-        or item.proposed_by_id == current_user.id
-    ]
+    visible_items = call.agenda_for(current_user)
     attendances = sorted(call.attendances, key=lambda a: (a.partstat.value, a.user.display_name))
     return render_template(
         "calls/call.html",

@@ -1,0 +1,53 @@
+"""Review fixes: agenda publication, malformed replies, answers to calls that are over, and more."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from consult.calls.models import AgendaItem, AgendaStatus, Notice
+from consult.database import utcnow
+from consult.extensions import db
+from tests.conftest import body_text, sign_in
+
+
+def _members(call):
+    return [a.user for a in call.attendances if not a.user.is_secretariat]
+
+
+def test_the_agenda_stays_hidden_until_published(app, client, make_call, mailbox):
+    """Before publication, does a member see neither another's accepted item nor get it by mail?"""
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    proposer, reader = _members(call)
+    db.session.add_all(
+        [
+            AgendaItem(
+                call=call, title="Toolkit scope", proposed_by=proposer, status=AgendaStatus.ACCEPTED
+            ),
+            AgendaItem(call=call, title="My own idea", proposed_by=reader, position=2),
+        ]
+    )
+    db.session.commit()
+    assert call.published_agenda == []
+
+    sign_in(client, reader)
+    html = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "Toolkit scope" not in html
+    assert "My own idea" in html
+    runner = app.test_cli_runner()
+    runner.invoke(args=["send-reminders"])
+    assert "Toolkit scope" not in body_text(mailbox.last(reader.email))
+
+    sign_in(client, call.series.organiser)
+    assert "Toolkit scope" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    client.post(f"/calls/{call.id}/agenda/publish")
+    assert call.agenda_published_at is not None
+
+    sign_in(client, reader)
+    assert "Toolkit scope" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    db.session.execute(delete(Notice).where(Notice.call_id == call.id))
+    db.session.commit()
+    mailbox.clear()
+    runner.invoke(args=["send-reminders"])
+    assert "Toolkit scope" in body_text(mailbox.last(reader.email))
