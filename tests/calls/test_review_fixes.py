@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
 
 from sqlalchemy import delete
 
-from consult.calls.models import AgendaItem, AgendaStatus, Notice
+from consult.calls.models import AgendaItem, AgendaStatus, Notice, Partstat
 from consult.database import utcnow
 from consult.extensions import db
 from tests.conftest import body_text, sign_in
@@ -51,3 +52,36 @@ def test_the_agenda_stays_hidden_until_published(app, client, make_call, mailbox
     mailbox.clear()
     runner.invoke(args=["send-reminders"])
     assert "Toolkit scope" in body_text(mailbox.last(reader.email))
+
+
+def test_a_reply_with_a_malformed_sequence_does_not_crash_mail_in(app, make_call):
+    """Does ``mail-in`` refuse a REPLY with ``SEQUENCE:abc`` calmly instead of crashing?"""
+    call = make_call()
+    attendance = next(a for a in call.attendances if not a.user.is_secretariat)
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Test mail client//EN",
+            "METHOD:REPLY",
+            "BEGIN:VEVENT",
+            f"UID:{call.uid}",
+            "DTSTAMP:20300101T000000Z",
+            "SEQUENCE:abc",
+            f"ATTENDEE;PARTSTAT=DECLINED:mailto:{attendance.user.email}",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    message = EmailMessage()
+    message["From"] = attendance.user.email
+    message["To"] = "consult@example.org"
+    message["Subject"] = "Declined"
+    message.set_content("No.")
+    message.add_alternative(calendar, subtype="calendar", params={"method": "REPLY"})
+    result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip() in ("rejected", "not mine")
+    db.session.refresh(attendance)
+    assert attendance.partstat is Partstat.NEEDS_ACTION
