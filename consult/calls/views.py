@@ -209,6 +209,15 @@ def call(call_id: int):
     )
 
 
+def _closed_message(call: Call) -> str:
+    """Why answers to ``call`` are no longer taken."""
+    if call.status is CallStatus.CANCELLED:
+        return _("This call is cancelled: answers are no longer recorded.")
+    if call.status is CallStatus.HELD:
+        return _("This call has been held: answers are no longer recorded.")
+    return _("This call is not confirmed: answers are not recorded.")
+
+
 @bp.post("/calls/<int:call_id>/answer")
 @member_required
 def answer(call_id: int):
@@ -218,7 +227,10 @@ def answer(call_id: int):
     form = AnswerForm()
     if attendance is None:
         abort(403)
-    if call.status is not CallStatus.CONFIRMED or not form.validate_on_submit():
+    if call.status is not CallStatus.CONFIRMED:
+        flash(_closed_message(call), "error")
+        return redirect(url_for("calls.call", call_id=call.id))
+    if not form.validate_on_submit():
         flash(_("Choose accept, tentative or decline."), "error")
         return redirect(url_for("calls.call", call_id=call.id))
     services.answer(attendance, notifications.ANSWERS[form.answer.data])
@@ -247,8 +259,12 @@ def rsvp(call_id: int, user_id: int, token: str):
     mail scanners that open links never answer for the member.
     """
     attendance = _rsvp_attendance(call_id, user_id, token)
-    if attendance is None or attendance.call.status is not CallStatus.CONFIRMED:
+    if attendance is None:
         return render_template("calls/rsvp_invalid.html"), 400
+    if attendance.call.status is not CallStatus.CONFIRMED:
+        g.page_timezone = attendance.user.timezone
+        message = _closed_message(attendance.call)
+        return render_template("calls/rsvp_closed.html", call=attendance.call, message=message), 409
     g.page_timezone = attendance.user.timezone
     form = AnswerForm()
     if request.method == "GET":
