@@ -51,7 +51,7 @@ def next_call(series: CallSeries, now: datetime | None = None) -> Call | None:
 def plan_input(series: CallSeries, now: datetime | None = None) -> PlanInput:
     """Everything the planner needs about ``series``, read from the database."""
     now = now or utcnow()
-    members = series.members
+    members = [m for m in series.members if m.active]
     ids = [m.id for m in members]
     away: dict[int, list[tuple]] = {i: [] for i in ids}
     if ids:

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import delete
 
+from consult.calls import services
 from consult.calls.models import AgendaItem, AgendaStatus, CallStatus, Notice, Partstat
 from consult.calls.notifications import rsvp_links
 from consult.database import utcnow
@@ -117,3 +118,18 @@ def test_answers_to_a_cancelled_or_held_call_are_refused(client, make_call, stat
     assert word in response.get_data(as_text=True)
     db.session.refresh(attendance)
     assert attendance.partstat is Partstat.NEEDS_ACTION
+
+
+def test_the_planner_leaves_out_deactivated_members(client, make_series, make_member):
+    """Does the planner ignore a deactivated member, both in its input and on its page?"""
+    active = make_member(timezone="Europe/Paris", name="Active Member")
+    gone = make_member(timezone="Pacific/Auckland", name="Gone Member")
+    series = make_series([active, gone])
+    gone.active = False
+    db.session.commit()
+    names = {m.name for m in services.plan_input(series).members}
+    assert "Active Member" in names and "Gone Member" not in names
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert "Active Member" in html
+    assert "Gone Member" not in html
