@@ -94,6 +94,19 @@ def set_members(series: CallSeries, users: list[User]) -> None:
             series.memberships.append(SeriesMember(user=user))
 
 
+#: How far ahead a call may be set.
+HORIZON = timedelta(days=2 * 366)
+
+
+def start_in_range(start: datetime, now: datetime | None = None) -> bool:
+    """Whether ``start`` lies between a day ago and two years ahead (far dates overflow)."""
+    now = now or utcnow()
+    try:
+        return now - timedelta(days=1) <= start <= now + HORIZON
+    except OverflowError:
+        return False
+
+
 def confirm_call(series: CallSeries, start: datetime) -> Call:
     """Create a confirmed call at ``start`` with every series member invited (not yet e-mailed)."""
     members = [user for user in series.members if user.active]

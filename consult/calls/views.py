@@ -118,6 +118,12 @@ def _day_param(first: date, last: date, default: date) -> date:
     return chosen if first - timedelta(days=7) <= chosen <= last + timedelta(days=7) else default
 
 
+def _out_of_range(back: str):
+    """The page refusing a start too far in the past or the future (422)."""
+    message = _("A call must start between yesterday and two years from now.")
+    return render_template("calls/refused.html", message=message, back=back), INVALID
+
+
 @bp.get("/calls/series/<int:series_id>/plan")
 @secretariat_required
 def plan(series_id: int):
@@ -153,6 +159,8 @@ def confirm(series_id: int):
     series = db.get_or_404(CallSeries, series_id)
     form = ConfirmForm()
     start = form.start_moment() if form.validate_on_submit() else None
+    if start is not None and not services.start_in_range(start):
+        return _out_of_range(url_for("calls.plan", series_id=series.id))
     if start is None or start < utcnow():
         flash(_("That slot is not valid any more; choose another."), "error")
         return redirect(url_for("calls.plan", series_id=series.id))
@@ -288,6 +296,8 @@ def reschedule(call_id: int):
         return redirect(url_for("calls.call", call_id=call.id))
     zone = ZoneInfo(call.series.organiser.timezone)
     start = datetime.combine(form.day.data, form.time.data, zone)
+    if not services.start_in_range(start):
+        return _out_of_range(url_for("calls.call", call_id=call.id))
     if start < utcnow():
         flash(_("A call cannot be moved into the past."), "error")
         return redirect(url_for("calls.call", call_id=call.id))
