@@ -152,3 +152,18 @@ def test_far_dates_are_refused_when_confirming_or_rescheduling(client, make_call
     starts = call.starts_at
     db.session.refresh(call)
     assert call.starts_at == starts and call.sequence == 0
+
+
+def test_only_invitees_and_the_secretariat_propose_agenda_items(
+    client, make_call, make_member, make_secretariat
+):
+    """Is a member not invited to a call refused (403) when proposing an item for it?"""
+    call = make_call()
+    sign_in(client, make_member())
+    response = client.post(f"/calls/{call.id}/agenda", data={"title": "Gatecrashing"})
+    assert response.status_code == 403
+    sign_in(client, _members(call)[0])
+    client.post(f"/calls/{call.id}/agenda", data={"title": "Invited"})
+    sign_in(client, make_secretariat())
+    client.post(f"/calls/{call.id}/agenda", data={"title": "Secretariat"})
+    assert sorted(i.title for i in call.agenda_items) == ["Invited", "Secretariat"]
