@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.calls.models import (
+    ActionItem,
+    AgendaItem,
     Attendance,
     AwayPeriod,
     Call,
@@ -158,12 +161,30 @@ def counts(call: Call) -> dict[Partstat, int]:
     return result
 
 
+def load_call(call_id: int) -> Call | None:
+    """One call with everything its page shows, loaded in a fixed number of queries."""
+    return db.session.scalar(
+        select(Call)
+        .options(
+            joinedload(Call.series).joinedload(CallSeries.organiser),
+            selectinload(Call.attendances),
+            selectinload(Call.agenda_items).joinedload(AgendaItem.proposed_by),
+            selectinload(Call.action_items).joinedload(ActionItem.owner),
+        )
+        .where(Call.id == call_id)
+    )
+
+
 def calls_for(user: User, statuses: tuple[CallStatus, ...] = LIVE) -> list[Call]:
     """The calls ``user`` is invited to, oldest first."""
     return list(
         db.session.scalars(
             select(Call)
             .join(Attendance)
+            .options(
+                joinedload(Call.series).joinedload(CallSeries.organiser),
+                selectinload(Call.attendances),
+            )
             .where(Attendance.user_id == user.id, Call.status.in_(statuses))
             .order_by(Call.starts_at)
         )

@@ -186,7 +186,9 @@ def confirm(series_id: int):
 @member_required
 def call(call_id: int):
     """A call: time, bridge, who answered what, the agenda, minutes and action items."""
-    call = db.get_or_404(Call, call_id)
+    call = services.load_call(call_id)
+    if call is None:
+        abort(404)
     mine = call.attendance_of(current_user)
     answer_form = AnswerForm()
     if mine is not None:
