@@ -246,6 +246,10 @@ class ActionItem(db.Model):
     owner: Mapped[User | None] = relationship()
 
 
+#: The kind of :class:`Notice` recorded for the agenda reminder.
+AGENDA_REMINDER = "agenda-reminder"
+
+
 class Notice(db.Model):
     """An e-mail about a call sent to one member (so a cron job never sends it twice)."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.calls.models import (
+    AGENDA_REMINDER,
     ActionItem,
     AgendaItem,
     Attendance,
@@ -17,6 +18,7 @@ from consult.calls.models import (
     CallSeries,
     CallStatus,
     Holiday,
+    Notice,
     Partstat,
     SeriesMember,
 )
@@ -126,9 +128,12 @@ def confirm_call(series: CallSeries, start: datetime) -> Call:
 
 
 def reschedule(call: Call, start: datetime) -> None:
-    """Move a call; SEQUENCE rises and earlier answers are asked again."""
+    """Move a call; SEQUENCE rises, earlier answers are asked again, the reminder is sent anew."""
     call.starts_at = start
     call.sequence += 1
+    db.session.execute(
+        delete(Notice).where(Notice.call_id == call.id, Notice.kind == AGENDA_REMINDER)
+    )
     for attendance in call.attendances:
         attendance.partstat = Partstat.NEEDS_ACTION
         attendance.responded_at = None

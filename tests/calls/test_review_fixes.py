@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from consult.calls import services
 from consult.calls.models import AgendaItem, AgendaStatus, CallStatus, Notice, Partstat
@@ -167,3 +168,73 @@ def test_only_invitees_and_the_secretariat_propose_agenda_items(
     sign_in(client, make_secretariat())
     client.post(f"/calls/{call.id}/agenda", data={"title": "Secretariat"})
     assert sorted(i.title for i in call.agenda_items) == ["Invited", "Secretariat"]
+
+
+def test_overlapping_reminder_runs_send_each_reminder_once(app, make_call, mailbox, monkeypatch):
+    """When a second send-reminders starts while the first is sending, does anyone get two?"""
+    from consult import mail
+    from consult.calls import reminders
+
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    real_send_all = mail.send_all
+    nested = []
+
+    def send_all_with_overlap(messages):
+        if not nested:
+            nested.append(reminders.send_reminders())
+        return real_send_all(messages)
+
+    monkeypatch.setattr(mail, "send_all", send_all_with_overlap)
+    first = reminders.send_reminders()
+    assert len(first.sent) == 3
+    assert nested[0].sent == []
+    recipients = [str(m["To"]) for m in mailbox.messages]
+    assert len(recipients) == len(set(recipients)) == 3
+    assert len(db.session.scalars(select(Notice).where(Notice.call_id == call.id)).all()) == 3
+
+
+def test_a_run_racing_another_skips_what_the_other_recorded(app, make_call, mailbox, monkeypatch):
+    """If another run records a reminder between our check and our insert, is it skipped calmly?"""
+    from consult.calls import reminders
+
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    member = _members(call)[0]
+    db.session.add(Notice(call_id=call.id, user_id=member.id, kind=reminders.KIND))
+    db.session.commit()
+    monkeypatch.setattr(reminders, "already_sent", lambda call: set())
+    report = reminders.send_reminders()
+    assert member.email not in report.sent and len(report.sent) == 2
+    assert mailbox.to(member.email) == []
+
+
+def test_moving_a_call_sends_its_reminder_again(app, client, make_call, mailbox):
+    """After a reminded call is rescheduled, does the next run remind everyone of the new time?"""
+    from consult.calls import reminders
+
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    assert len(reminders.send_reminders().sent) == 3
+    sign_in(client, call.series.organiser)
+    new_start = (call.starts_at + timedelta(hours=2)).astimezone(
+        ZoneInfo(call.series.organiser.timezone)
+    )
+    response = client.post(
+        f"/calls/{call.id}/reschedule",
+        data={"day": new_start.date().isoformat(), "time": new_start.strftime("%H:%M")},
+    )
+    assert response.status_code == 302
+    db.session.refresh(call)
+    assert call.sequence == 1
+    mailbox.clear()
+    assert len(reminders.send_reminders().sent) == 3
+
+
+def test_a_failed_reminder_leaves_no_record(app, make_call, mailbox):
+    """When delivery fails, is the reminder's record removed so a later run retries it?"""
+    from consult.calls import reminders
+
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    refused = _members(call)[0]
+    mailbox.refuse.add(refused.email)
+    reminders.send_reminders()
+    users = set(db.session.scalars(select(Notice.user_id).where(Notice.call_id == call.id)))
+    assert refused.id not in users and len(users) == 2
