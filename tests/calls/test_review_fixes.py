@@ -164,6 +164,7 @@ def test_only_invitees_and_the_secretariat_propose_agenda_items(
     """Is a member not invited to a call refused (403) when proposing an item for it?"""
     call = make_call()
     sign_in(client, make_member())
+    assert "Propose an item" not in client.get(f"/calls/{call.id}").get_data(as_text=True)
     response = client.post(f"/calls/{call.id}/agenda", data={"title": "Gatecrashing"})
     assert response.status_code == 403
     sign_in(client, _members(call)[0])
