@@ -155,6 +155,10 @@ def parse_replies(data: bytes | str) -> list[Reply]:
             continue
         if not isinstance(attendees, list):
             attendees = [attendees]
+        try:
+            sequence = int(event.get("sequence", 0))
+        except (TypeError, ValueError):
+            continue  # a malformed SEQUENCE: the event cannot be trusted, skip it
         for attendee in attendees:
             email = str(attendee).removeprefix("mailto:").removeprefix("MAILTO:").strip().lower()
             partstat = str(attendee.params.get("PARTSTAT", "NEEDS-ACTION")).upper()
@@ -163,7 +167,7 @@ def parse_replies(data: bytes | str) -> list[Reply]:
                     uid=str(event.get("uid", "")),
                     attendee=email,
                     partstat=partstat,
-                    sequence=int(event.get("sequence", 0)),
+                    sequence=sequence,
                 )
             )
     return replies

@@ -99,7 +99,10 @@ class ConfirmForm(FlaskForm):
             return None
         if moment.tzinfo is None:
             return None
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # a date at the very edge of the calendar
+            return None
 
 
 class RescheduleForm(FlaskForm):

@@ -145,8 +145,21 @@ class Call(db.Model):
 
     @property
     def published_agenda(self) -> list[AgendaItem]:
-        """The accepted agenda items, in the Secretariat's order."""
+        """The accepted agenda items, in the Secretariat's order; none until it is published."""
+        if self.agenda_published_at is None:
+            return []
         return [item for item in self.agenda_items if item.status is AgendaStatus.ACCEPTED]
+
+    def agenda_for(self, user: User) -> list[AgendaItem]:
+        """The items ``user`` may see: all for the Secretariat, else published ones and their own."""
+        if user.is_secretariat:
+            return list(self.agenda_items)
+        published = {item.id for item in self.published_agenda}
+        return [
+            item
+            for item in self.agenda_items
+            if item.id in published or item.proposed_by_id == user.id
+        ]
 
     def attendance_of(self, user: User) -> Attendance | None:
         """The invitation of ``user`` to this call, if any."""
@@ -231,6 +244,10 @@ class ActionItem(db.Model):
 
     call: Mapped[Call | None] = relationship(back_populates="action_items")
     owner: Mapped[User | None] = relationship()
+
+
+#: The kind of :class:`Notice` recorded for the agenda reminder.
+AGENDA_REMINDER = "agenda-reminder"
 
 
 class Notice(db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.calls import services
-from consult.calls.models import Call, Partstat
+from consult.calls.models import Call, CallStatus, Partstat
 from consult.extensions import db
 from consult.ical import NotACalendar, parse_replies
 from consult.mailin import Outcome
@@ -53,6 +53,14 @@ def handle_reply(message: EmailMessage) -> Outcome:
             return Outcome.REJECTED
         if sender != reply.attendee:
             log.warning("Calendar reply for %s sent by %s: refused", reply.attendee, sender)
+            return Outcome.REJECTED
+        if call.status is not CallStatus.CONFIRMED:
+            log.warning(
+                "Calendar reply from %s for call %s, which is %s: refused",
+                sender,
+                call.id,
+                call.status.value,
+            )
             return Outcome.REJECTED
         if reply.sequence < call.sequence:
             log.info("Calendar reply of %s to an older version of call %s", sender, call.id)

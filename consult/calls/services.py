@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.calls.models import (
+    AGENDA_REMINDER,
+    ActionItem,
+    AgendaItem,
     Attendance,
     AwayPeriod,
     Call,
     CallSeries,
     CallStatus,
     Holiday,
+    Notice,
     Partstat,
     SeriesMember,
 )
@@ -51,7 +56,7 @@ def next_call(series: CallSeries, now: datetime | None = None) -> Call | None:
 def plan_input(series: CallSeries, now: datetime | None = None) -> PlanInput:
     """Everything the planner needs about ``series``, read from the database."""
     now = now or utcnow()
-    members = series.members
+    members = [m for m in series.members if m.active]
     ids = [m.id for m in members]
     away: dict[int, list[tuple]] = {i: [] for i in ids}
     if ids:
@@ -94,6 +99,19 @@ def set_members(series: CallSeries, users: list[User]) -> None:
             series.memberships.append(SeriesMember(user=user))
 
 
+#: How far ahead a call may be set.
+HORIZON = timedelta(days=2 * 366)
+
+
+def start_in_range(start: datetime, now: datetime | None = None) -> bool:
+    """Whether ``start`` lies between a day ago and two years ahead (far dates overflow)."""
+    now = now or utcnow()
+    try:
+        return now - timedelta(days=1) <= start <= now + HORIZON
+    except OverflowError:
+        return False
+
+
 def confirm_call(series: CallSeries, start: datetime) -> Call:
     """Create a confirmed call at ``start`` with every series member invited (not yet e-mailed)."""
     members = [user for user in series.members if user.active]
@@ -110,9 +128,12 @@ def confirm_call(series: CallSeries, start: datetime) -> Call:
 
 
 def reschedule(call: Call, start: datetime) -> None:
-    """Move a call; SEQUENCE rises and earlier answers are asked again."""
+    """Move a call; SEQUENCE rises, earlier answers are asked again, the reminder is sent anew."""
     call.starts_at = start
     call.sequence += 1
+    db.session.execute(
+        delete(Notice).where(Notice.call_id == call.id, Notice.kind == AGENDA_REMINDER)
+    )
     for attendance in call.attendances:
         attendance.partstat = Partstat.NEEDS_ACTION
         attendance.responded_at = None
@@ -145,12 +166,30 @@ def counts(call: Call) -> dict[Partstat, int]:
     return result
 
 
+def load_call(call_id: int) -> Call | None:
+    """One call with everything its page shows, loaded in a fixed number of queries."""
+    return db.session.scalar(
+        select(Call)
+        .options(
+            joinedload(Call.series).joinedload(CallSeries.organiser),
+            selectinload(Call.attendances),
+            selectinload(Call.agenda_items).joinedload(AgendaItem.proposed_by),
+            selectinload(Call.action_items).joinedload(ActionItem.owner),
+        )
+        .where(Call.id == call_id)
+    )
+
+
 def calls_for(user: User, statuses: tuple[CallStatus, ...] = LIVE) -> list[Call]:
     """The calls ``user`` is invited to, oldest first."""
     return list(
         db.session.scalars(
             select(Call)
             .join(Attendance)
+            .options(
+                joinedload(Call.series).joinedload(CallSeries.organiser),
+                selectinload(Call.attendances),
+            )
             .where(Attendance.user_id == user.id, Call.status.in_(statuses))
             .order_by(Call.starts_at)
         )

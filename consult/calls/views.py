@@ -118,6 +118,12 @@ def _day_param(first: date, last: date, default: date) -> date:
     return chosen if first - timedelta(days=7) <= chosen <= last + timedelta(days=7) else default
 
 
+def _out_of_range(back: str):
+    """The page refusing a start too far in the past or the future (422)."""
+    message = _("A call must start between yesterday and two years from now.")
+    return render_template("calls/refused.html", message=message, back=back), INVALID
+
+
 @bp.get("/calls/series/<int:series_id>/plan")
 @secretariat_required
 def plan(series_id: int):
@@ -153,6 +159,8 @@ def confirm(series_id: int):
     series = db.get_or_404(CallSeries, series_id)
     form = ConfirmForm()
     start = form.start_moment() if form.validate_on_submit() else None
+    if start is not None and not services.start_in_range(start):
+        return _out_of_range(url_for("calls.plan", series_id=series.id))
     if start is None or start < utcnow():
         flash(_("That slot is not valid any more; choose another."), "error")
         return redirect(url_for("calls.plan", series_id=series.id))
@@ -178,7 +186,9 @@ def confirm(series_id: int):
 @member_required
 def call(call_id: int):
     """A call: time, bridge, who answered what, the agenda, minutes and action items."""
-    call = db.get_or_404(Call, call_id)
+    call = services.load_call(call_id)
+    if call is None:
+        abort(404)
     mine = call.attendance_of(current_user)
     answer_form = AnswerForm()
     if mine is not None:
@@ -186,13 +196,7 @@ def call(call_id: int):
         answer_form.answer.data = reverse.get(mine.partstat)
     action_form = ActionItemForm()
     action_form.owner.choices = select_choices((u.id, u.display_name) for u in _active_users())
-    visible_items = [
-        item
-        for item in call.agenda_items
-        if current_user.is_secretariat
-        or item.status.value == "accepted"
-        or item.proposed_by_id == current_user.id
-    ]
+    visible_items = call.agenda_for(current_user)
     attendances = sorted(call.attendances, key=lambda a: (a.partstat.value, a.user.display_name))
     return render_template(
         "calls/call.html",
@@ -215,6 +219,15 @@ def call(call_id: int):
     )
 
 
+def _closed_message(call: Call) -> str:
+    """Why answers to ``call`` are no longer taken."""
+    if call.status is CallStatus.CANCELLED:
+        return _("This call is cancelled: answers are no longer recorded.")
+    if call.status is CallStatus.HELD:
+        return _("This call has been held: answers are no longer recorded.")
+    return _("This call is not confirmed: answers are not recorded.")
+
+
 @bp.post("/calls/<int:call_id>/answer")
 @member_required
 def answer(call_id: int):
@@ -224,7 +237,10 @@ def answer(call_id: int):
     form = AnswerForm()
     if attendance is None:
         abort(403)
-    if call.status is not CallStatus.CONFIRMED or not form.validate_on_submit():
+    if call.status is not CallStatus.CONFIRMED:
+        flash(_closed_message(call), "error")
+        return redirect(url_for("calls.call", call_id=call.id))
+    if not form.validate_on_submit():
         flash(_("Choose accept, tentative or decline."), "error")
         return redirect(url_for("calls.call", call_id=call.id))
     services.answer(attendance, notifications.ANSWERS[form.answer.data])
@@ -253,8 +269,12 @@ def rsvp(call_id: int, user_id: int, token: str):
     mail scanners that open links never answer for the member.
     """
     attendance = _rsvp_attendance(call_id, user_id, token)
-    if attendance is None or attendance.call.status is not CallStatus.CONFIRMED:
+    if attendance is None:
         return render_template("calls/rsvp_invalid.html"), 400
+    if attendance.call.status is not CallStatus.CONFIRMED:
+        g.page_timezone = attendance.user.timezone
+        message = _closed_message(attendance.call)
+        return render_template("calls/rsvp_closed.html", call=attendance.call, message=message), 409
     g.page_timezone = attendance.user.timezone
     form = AnswerForm()
     if request.method == "GET":
@@ -278,6 +298,8 @@ def reschedule(call_id: int):
         return redirect(url_for("calls.call", call_id=call.id))
     zone = ZoneInfo(call.series.organiser.timezone)
     start = datetime.combine(form.day.data, form.time.data, zone)
+    if not services.start_in_range(start):
+        return _out_of_range(url_for("calls.call", call_id=call.id))
     if start < utcnow():
         flash(_("A call cannot be moved into the past."), "error")
         return redirect(url_for("calls.call", call_id=call.id))

@@ -39,6 +39,8 @@ def _back(call: Call, anchor: str = ""):
 def propose_item(call_id: int):
     """A member proposes an agenda item; the Secretariat's own items are accepted at once."""
     call = db.get_or_404(Call, call_id)
+    if not current_user.is_secretariat and call.attendance_of(current_user) is None:
+        abort(403)
     form = AgendaItemForm()
     if call.status is not CallStatus.CONFIRMED:
         flash(_("Items can only be proposed for a confirmed call."), "error")
