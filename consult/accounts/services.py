@@ -123,13 +123,6 @@ def invite_member(invitation: Invitation) -> User:
     return user
 
 
-def count_secretariat() -> int:
-    """How many active Secretariat accounts exist."""
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.SECRETARIAT, User.active)
-    )
-
-
 def update_member(user: User, changes: dict) -> None:
     """Apply the Secretariat's changes to a member's record."""
     for name in ("display_name", "organisation", "constituency", "country", "timezone", "role"):
