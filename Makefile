@@ -16,7 +16,7 @@ run: install
 test: install
 	$(BIN)/pytest
 
-install: $(VENV)/.installed static/vendor/socket.io.min.js
+install: $(VENV)/.installed consult/static/vendor/socket.io.min.js
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -25,12 +25,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-vendor: static/vendor/socket.io.min.js
+vendor: consult/static/vendor/socket.io.min.js
 
-static/vendor/socket.io.min.js: package.json
+consult/static/vendor/socket.io.min.js: package.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p static/vendor
-	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map static/vendor/
+	mkdir -p consult/static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map consult/static/vendor/
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,4 +40,4 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules consult/static/vendor

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Templates, static files, translations and migrations ship inside the package.
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def default_instance_path() -> Path:
+    """``INSTANCE_PATH``, else ``instance/`` in the working directory."""
+    return Path(os.environ.get("INSTANCE_PATH") or Path.cwd() / "instance")
+
 
 #: The capabilities, in navigation order. Each module has ``init_app(app)``.
 CAPABILITIES = (
@@ -31,12 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
 
-    app = Flask(
-        __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    app = Flask(__name__, instance_path=str(default_instance_path().resolve()))
     instance_path = (config or {}).get("INSTANCE_PATH", app.instance_path)
     app.config.from_mapping(load_config(instance_path))
     if config:
@@ -47,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
