@@ -1,5 +1,6 @@
 # Two commands on a fresh machine:
 #   make run    install, build the SQLite database with demo data, serve http://127.0.0.1:5000
+#               with a worker beside it for e-mails and scheduled jobs
 #   make test   install, then run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,9 +9,13 @@ FLASK := $(BIN)/flask --app consult
 
 .PHONY: run test install vendor lint messages clean
 
+# The worker (it sends the e-mails and runs the scheduled jobs) runs beside the web
+# server; Ctrl-C stops both.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) worker --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings from the environment, then ``config`` on top."""
     from importlib import import_module
 
-    from consult import cli, errors, i18n, mailin, navigation, security
+    from consult import cli, errors, i18n, jobs, mailin, navigation, outbox, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -70,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     cli.init_app(app)
     mailin.init_app(app)
+    outbox.init_app(app)
     for name in CAPABILITIES:
         import_module(name).init_app(app)
+    jobs.init_app(app)  # last: every capability has declared its jobs by now
     return app

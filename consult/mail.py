@@ -1,8 +1,10 @@
-"""Every e-mail Consult sends goes through this module.
+"""Every e-mail Consult sends is written and carried by this module.
 
-With ``MAIL_SERVER`` set, messages go out over SMTP, a whole batch through one
-connection; without it, each message is written as an ``.eml`` file to the
-outbox folder, so a local install needs no mail server.
+Requests never send: they write rows to the outbox (:mod:`consult.outbox`), and
+workers turn each row into a :class:`Message` and hand it to a transport. With
+``MAIL_SERVER`` set the transport is SMTP, one connection for a whole batch;
+without it, each message is written as an ``.eml`` file to the outbox folder, so
+a local install needs no mail server.
 """
 
 from __future__ import annotations
@@ -120,16 +122,29 @@ def compose(
         )
 
 
-def build(message: Message) -> EmailMessage:
-    """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached."""
+def sender_domain() -> str:
+    """The domain of ``MAIL_DEFAULT_SENDER`` (for Message-IDs and reply addresses)."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+
+
+def new_message_id() -> str:
+    """A fresh, globally unique Message-ID on the sender's domain."""
+    return make_msgid(domain=sender_domain())
+
+
+def build(message: Message, message_id: str | None = None) -> EmailMessage:
+    """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached.
+
+    ``message_id`` is kept when given: an outbox row has one for life, so a message
+    sent twice (a worker died before recording it) is recognised as the same one.
+    """
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
     email = EmailMessage()
     email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
     email["From"] = sender
     email["To"] = message.to
     email["Date"] = formatdate(localtime=False)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    email["Message-ID"] = make_msgid(domain=domain)
+    email["Message-ID"] = message_id or new_message_id()
     if message.reply_to:
         email["Reply-To"] = message.reply_to
     for name, value in message.headers.items():
@@ -228,3 +243,98 @@ def _send_smtp(built: list[tuple[str, EmailMessage]], report: DeliveryReport) ->
             connection.quit()
         except (OSError, smtplib.SMTPException):
             connection.close()
+
+
+# --- transports: how the workers hand a built message over ------------------------------
+
+
+class DeliveryError(Exception):
+    """A message was not accepted; ``permanent`` when the server said no for good (5xx)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class TransportDown(DeliveryError):
+    """The mail server cannot be reached (or dropped us): every message left must wait."""
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    """An SMTP answer as the server gave it, e.g. ``550 5.1.1 mailbox unavailable``."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch, opened at the first message and reopened once if lost."""
+
+    def __init__(self) -> None:
+        self._connection: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        if self._connection is None:
+            try:
+                self._connection = _connect()
+            except (OSError, smtplib.SMTPException) as error:
+                raise TransportDown(f"cannot reach the mail server: {error}") from error
+        return self._connection
+
+    def send(self, email: EmailMessage) -> None:
+        """Hand ``email`` to the server; :class:`DeliveryError` says why it was not taken."""
+        for attempt in (1, 2):
+            connection = self._open()
+            try:
+                connection.send_message(email)
+                return
+            except smtplib.SMTPRecipientsRefused as error:
+                code, text = next(iter(error.recipients.values()))
+                raise DeliveryError(_answer(code, text), permanent=500 <= code < 600) from error
+            except smtplib.SMTPResponseException as error:  # sender refused, data refused ...
+                answer = _answer(error.smtp_code, error.smtp_error)
+                raise DeliveryError(answer, permanent=500 <= error.smtp_code < 600) from error
+            except smtplib.SMTPServerDisconnected as error:
+                self.close()
+                if attempt == 2:
+                    raise TransportDown(
+                        f"the mail server closed the connection: {error}"
+                    ) from error
+            except (OSError, smtplib.SMTPException) as error:  # timeout, reset ...
+                self.close()
+                raise TransportDown(f"the mail server did not answer: {error}") from error
+
+    def close(self) -> None:
+        """Say goodbye to the server, or just drop the connection if it is gone."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.quit()
+        except (OSError, smtplib.SMTPException):
+            connection.close()
+
+
+class FolderTransport:
+    """Without a mail server: each message becomes an ``.eml`` file in ``MAIL_OUTBOX_DIR``."""
+
+    def __init__(self) -> None:
+        self.folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+
+    def send(self, email: EmailMessage) -> None:
+        """Write the file; a full or read-only disk is a temporary failure."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / f"{stamp}-{uuid.uuid4().hex[:12]}.eml").write_bytes(email.as_bytes())
+        except OSError as error:
+            raise TransportDown(f"cannot write to {self.folder}: {error}") from error
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def open_transport() -> SmtpTransport | FolderTransport:
+    """SMTP when ``MAIL_SERVER`` is set, else the outbox folder."""
+    return SmtpTransport() if current_app.config.get("MAIL_SERVER") else FolderTransport()

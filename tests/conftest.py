@@ -6,6 +6,7 @@ PostgreSQL database whose name contains ``test``; CI runs the suite on both.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import email
 import email.policy
@@ -88,7 +89,16 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        #: Source address of the connection each message came through.
+        self.peers: list[Any] = []
+        #: Addresses answered 550 (refused for good) and 450 (try again later).
         self.refuse: set[str] = set()
+        self.defer: set[str] = set()
+        #: When set, the message with this number (1 = first) is kept, unanswered, until
+        #: ``release`` is set; ``held`` tells the test it arrived.
+        self.hold_at: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
 
     async def handle_RCPT(
@@ -96,6 +106,8 @@ class Mailbox:
     ) -> str:
         if address.lower() in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address.lower() in self.defer:
+            return "450 4.2.1 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -104,14 +116,29 @@ class Mailbox:
         with self._lock:
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(session.peer)
+            number = len(self.messages)
+        if self.hold_at == number:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return "250 Message accepted"
 
     def clear(self) -> None:
-        """Forget what arrived so far."""
+        """Forget what arrived so far, and every refusal or hold."""
         with self._lock:
             self.messages.clear()
             self.envelopes.clear()
+            self.peers.clear()
             self.refuse.clear()
+            self.defer.clear()
+            self.hold_at = None
+            self.held.clear()
+            self.release.clear()
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every message received, in order (repeats included)."""
+        return [str(m["Message-ID"]) for m in self.messages]
 
     def to(self, address: str) -> list[EmailMessage]:
         """Messages addressed to ``address``."""
@@ -178,6 +205,10 @@ def build_test_config(database_url: str, instance_path: Path, smtp_port: int) ->
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": "consult.test",
+        "PUBLIC_URL": "http://consult.test",
+        # e-mails are delivered right after each commit, in the same thread, so that a
+        # test sees them at once; tests/outbox runs real worker processes too
+        "JOBS_IMMEDIATE": True,
     }
 
 
