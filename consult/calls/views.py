@@ -31,7 +31,6 @@ from consult.calls.planner import day_grid, plan_call, window
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, select_choices
-from consult.mail import DeliveryReport
 from consult.tokens import InvalidToken, read_token
 
 bp.context_processor(template_helpers)
@@ -39,21 +38,6 @@ bp.context_processor(template_helpers)
 
 def _active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active).order_by(User.display_name)))
-
-
-def _report(report: DeliveryReport, done: str) -> None:
-    """Flash what happened to a batch of e-mails, naming every recipient it failed for."""
-    if report.ok:
-        flash(done, "success")
-        return
-    flash(
-        _(
-            "%(done)s But the e-mail could not be delivered to: %(who)s.",
-            done=done,
-            who=", ".join(sorted(report.failed)),
-        ),
-        "error",
-    )
 
 
 @bp.get("/calls")
@@ -175,10 +159,9 @@ def confirm(series_id: int):
         flash(_("This call is already confirmed."), "info")
         return redirect(url_for("calls.call", call_id=existing.id))
     call = services.confirm_call(series, start)
+    notifications.queue_invitations(call)
     db.session.commit()
-    report = notifications.send_invitations(call)
-    db.session.commit()
-    _report(report, _("The call is confirmed and the invitations are sent."))
+    flash(_("The call is confirmed and the invitations are on their way."), "success")
     return redirect(url_for("calls.call", call_id=call.id))
 
 
@@ -304,10 +287,9 @@ def reschedule(call_id: int):
         flash(_("A call cannot be moved into the past."), "error")
         return redirect(url_for("calls.call", call_id=call.id))
     services.reschedule(call, start)
+    notifications.queue_invitations(call, update=True)
     db.session.commit()
-    report = notifications.send_invitations(call, update=True)
-    db.session.commit()
-    _report(report, _("The call is moved and the invitees are told."))
+    flash(_("The call is moved and the invitees are being told."), "success")
     return redirect(url_for("calls.call", call_id=call.id))
 
 
@@ -319,10 +301,9 @@ def cancel(call_id: int):
     if call.status is not CallStatus.CONFIRMED or not ButtonForm().validate_on_submit():
         abort(400)
     services.cancel_call(call)
+    notifications.queue_cancellations(call)
     db.session.commit()
-    report = notifications.send_cancellations(call)
-    db.session.commit()
-    _report(report, _("The call is cancelled and the invitees are told."))
+    flash(_("The call is cancelled and the invitees are being told."), "success")
     return redirect(url_for("calls.call", call_id=call.id))
 
 

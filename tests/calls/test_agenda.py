@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from consult.calls.models import ActionItem, ActionStatus, AgendaStatus, CallStatus, Notice
 from consult.calls.reminders import send_reminders
 from consult.database import utcnow
 from consult.extensions import db
+from consult.outbox.models import OutboxMessage, OutboxStatus
 from tests.calls.conftest import future
 from tests.conftest import body_text, sign_in
 
@@ -64,7 +65,7 @@ def test_reminder_goes_two_days_before_and_only_once(app, make_series, make_call
 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 2." in result.output
+    assert "Agenda reminders queued: 2." in result.output
     assert len(mailbox.messages) == 2
     assert declined.user.email not in {str(m["To"]) for m in mailbox.messages}
     assert "Agenda:" in mailbox.messages[0]["Subject"]
@@ -72,26 +73,50 @@ def test_reminder_goes_two_days_before_and_only_once(app, make_series, make_call
 
     mailbox.clear()
     result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 0." in result.output
+    assert "Agenda reminders queued: 0." in result.output
     assert mailbox.messages == []
     sent = db.session.scalars(select(Notice).where(Notice.call_id == soon.id)).all()
     assert len(sent) == 2
     assert not db.session.scalars(select(Notice).where(Notice.call_id == later.id)).all()
 
 
-def test_a_failed_reminder_is_tried_again(app, make_call, mailbox):
-    """When one address refuses, do the others get it, and does the next run retry only that one?"""
+def test_a_refused_reminder_is_failed_and_the_organiser_told(app, make_call, mailbox):
+    """When one address refuses for good, do the others get it, is that one marked failed with
+    the server's answer, the organiser told, and is nothing queued again on the next run?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
     refused = _member(call).email
     mailbox.refuse.add(refused)
-    report = send_reminders()
-    assert refused in report.failed and len(report.sent) == 2
+    assert len(send_reminders()) == 3
+    assert len([m for m in mailbox.messages if m["Subject"].startswith("Agenda")]) == 2
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == refused))
+    assert row.status is OutboxStatus.FAILED and row.last_error.startswith("550")
     notice = mailbox.last(call.series.organiser.email)
     assert notice["Subject"].startswith("Not delivered")
-    assert refused in body_text(notice)
+    assert refused in body_text(notice) and "550" in body_text(notice)
     mailbox.clear()
-    report = send_reminders()
-    assert report.sent == [refused]
+    assert send_reminders() == []
+    assert mailbox.messages == []
+
+
+def test_a_reminder_refused_for_now_is_retried_by_the_outbox(app, make_call, mailbox):
+    """When an address answers "try later", does the reminder go out on the outbox's retry?"""
+    from consult.outbox import delivery
+
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    busy = _member(call).email
+    mailbox.defer.add(busy)
+    send_reminders()
+    assert mailbox.to(busy) == []
+    mailbox.defer.clear()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == busy)
+        .values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    delivery.sweep()
+    assert mailbox.last(busy)["Subject"].startswith("Agenda")
+    assert send_reminders() == [], "recorded once, however many tries the outbox needs"
 
 
 def test_minutes_and_action_items_after_the_call(client, make_call):

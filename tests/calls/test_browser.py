@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -15,7 +16,7 @@ from consult.calls import services
 from consult.calls.models import CallSeries
 from consult.extensions import db
 from tests.conftest import TEST_PASSWORD
-from tests.live import LiveServer
+from tests.live import LiveServer, LiveWorker
 from tests.services import require_chromium
 
 pytestmark = [
@@ -71,17 +72,17 @@ def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_p
     controller, mailbox = smtp_server
     mailbox.clear()
     officer, series_id, emails = _seed(live_database_url, tmp_path)
-    server = LiveServer(
-        env={
-            "DATABASE_URL": live_database_url,
-            "SECRET_KEY": "calls-browser-test",
-            "INSTANCE_PATH": str(tmp_path),
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": str(controller.port),
-            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-            "RATELIMIT_ENABLED": "false",
-        }
-    ).start()
+    env = {
+        "DATABASE_URL": live_database_url,
+        "SECRET_KEY": "calls-browser-test",
+        "INSTANCE_PATH": str(tmp_path),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(controller.port),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "RATELIMIT_ENABLED": "false",
+    }
+    server = LiveServer(env=env).start()
+    worker = LiveWorker(env).start()  # the invitations go out through it, as in production
     options = Options()
     options.binary_location = chromium
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
@@ -104,9 +105,12 @@ def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_p
         candidates[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         WebDriverWait(browser, 20).until(lambda b: "/plan" not in b.current_url)
         flashes = browser.find_element(By.CSS_SELECTOR, "main").text[:600]
-        assert "The call is confirmed and the invitations are sent." in flashes, flashes
+        assert "The call is confirmed and the invitations are on their way." in flashes, flashes
+        deadline = time.monotonic() + 30
+        while not set(emails) <= {str(m["To"]) for m in mailbox.messages}:
+            assert time.monotonic() < deadline, worker.log()
+            time.sleep(0.2)
     finally:
         browser.quit()
         server.stop()
-    received = {str(m["To"]) for m in mailbox.messages}
-    assert set(emails) <= received
+        worker.stop()
