@@ -12,7 +12,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,19 +56,6 @@ class Message:
     reply_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     sender: str | None = None
-
-
-@dataclass
-class DeliveryReport:
-    """What happened to a batch: who got it, and why the others did not."""
-
-    sent: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when every message went out."""
-        return not self.failed
 
 
 @contextmanager
@@ -171,36 +158,6 @@ def build(message: Message, message_id: str | None = None) -> EmailMessage:
     return email
 
 
-def send(message: Message) -> DeliveryReport:
-    """Send one message."""
-    return send_all([message])
-
-
-def send_all(messages: Iterable[Message]) -> DeliveryReport:
-    """Send a batch through one connection; a failure for one recipient spares the others."""
-    built = [(message.to, build(message)) for message in messages]
-    report = DeliveryReport()
-    if not built:
-        return report
-    if current_app.config.get("MAIL_SERVER"):
-        _send_smtp(built, report)
-    else:
-        _write_outbox(built, report)
-    for recipient, reason in report.failed.items():
-        current_app.logger.warning("Mail to %s failed: %s", recipient, reason)
-    return report
-
-
-def _write_outbox(built: list[tuple[str, EmailMessage]], report: DeliveryReport) -> None:
-    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    for recipient, email in built:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        path = outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
-        path.write_bytes(email.as_bytes())
-        report.sent.append(recipient)
-
-
 def _connect() -> smtplib.SMTP:
     config = current_app.config
     server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
@@ -214,35 +171,6 @@ def _connect() -> smtplib.SMTP:
     if config["MAIL_USERNAME"]:
         connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
     return connection
-
-
-def _send_smtp(built: list[tuple[str, EmailMessage]], report: DeliveryReport) -> None:
-    try:
-        connection = _connect()
-    except (OSError, smtplib.SMTPException) as error:
-        for recipient, _ in built:
-            report.failed[recipient] = f"cannot reach the mail server: {error}"
-        return
-    try:
-        for recipient, email in built:
-            try:
-                connection.send_message(email)
-            except smtplib.SMTPServerDisconnected:
-                try:
-                    connection = _connect()
-                    connection.send_message(email)
-                except (OSError, smtplib.SMTPException) as error:
-                    report.failed[recipient] = str(error)
-                    continue
-            except (OSError, smtplib.SMTPException) as error:
-                report.failed[recipient] = str(error)
-                continue
-            report.sent.append(recipient)
-    finally:
-        try:
-            connection.quit()
-        except (OSError, smtplib.SMTPException):
-            connection.close()
 
 
 # --- transports: how the workers hand a built message over ------------------------------

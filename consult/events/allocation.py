@@ -77,13 +77,23 @@ def _retryable(error: OperationalError) -> bool:
     return "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower()
 
 
-def in_seat_transaction(work: Callable[[], T]) -> T:
-    """Run ``work`` in its own write transaction and commit; try again on lock conflicts."""
+#: Called with a step's result inside its transaction, before the commit: the e-mails it
+#: causes are queued there, so that the change and its e-mails commit together or not at all.
+Then = Callable[[T], None] | None
+
+
+def in_seat_transaction(work: Callable[[], T], then: Then = None) -> T:
+    """Run ``work`` (then ``then`` on its result) in one write transaction and commit.
+
+    The transaction is tried again on lock conflicts.
+    """
     for attempt in range(ATTEMPTS):
         db.session.commit()  # end whatever the request read, so that the next BEGIN is ours
         db.session.connection(execution_options={"sqlite_immediate": True})
         try:
             result = work()
+            if then is not None:
+                then(result)
             db.session.commit()
             return result
         except OperationalError as error:
@@ -187,7 +197,9 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
     return promoted
 
 
-def register(event_id: int, form: RegistrationForm, now: datetime | None = None) -> Outcome:
+def register(
+    event_id: int, form: RegistrationForm, now: datetime | None = None, then: Then = None
+) -> Outcome:
     """Take a registration under the event's lock, after seating those already waiting."""
     email = form.email.strip().lower()
 
@@ -256,10 +268,10 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
         db.session.flush()
         return Outcome(registration, promoted)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
+def cancel(registration_id: int, now: datetime | None = None, then: Then = None) -> Outcome:
     """Cancel a registration; a freed seat goes to the first eligible person waiting."""
 
     def work() -> Outcome:
@@ -274,17 +286,17 @@ def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
         db.session.flush()
         return Outcome(registration, fill_seats(event, moment))
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def fill(event_id: int, now: datetime | None = None) -> list[Registration]:
+def fill(event_id: int, now: datetime | None = None, then: Then = None) -> list[Registration]:
     """Give every free seat someone may take to those waiting (after a release date, say)."""
 
     def work() -> list[Registration]:
         moment = now or utcnow()
         return fill_seats(lock_event(event_id), moment)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
 #: What a registrant may correct through their private link.
@@ -299,7 +311,9 @@ CORRECTABLE = (
 )
 
 
-def correct(registration_id: int, changes: dict, now: datetime | None = None) -> Outcome:
+def correct(
+    registration_id: int, changes: dict, now: datetime | None = None, then: Then = None
+) -> Outcome:
     """Save a registrant's corrections; someone with a seat keeps the group it was given for."""
 
     def work() -> Outcome:
@@ -337,7 +351,7 @@ def correct(registration_id: int, changes: dict, now: datetime | None = None) ->
         promoted = fill_seats(event, moment) if registration.status is Status.WAITING else []
         return Outcome(registration, promoted)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
 def waiting_position(registration: Registration) -> int | None:

@@ -9,12 +9,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from consult.accounts.roles import secretariat_required
 from consult.extensions import db
 from consult.forms import ButtonForm, parse_id
 from consult.outbox import bp, delivery
+from consult.outbox.counts import status_counts
 from consult.outbox.letters import label_of
 from consult.outbox.models import Mailing, OutboxMessage, OutboxStatus
 
@@ -73,25 +74,6 @@ class OutboxQuery:
         if self.mailing:
             statement = statement.where(OutboxMessage.mailing_id == self.mailing)
         return statement
-
-
-def status_counts(mailing_ids: list[int] | None = None) -> dict:
-    """Messages by status (of some mailings only, keyed by mailing id, when ids are given)."""
-    if mailing_ids is None:
-        rows = db.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
-        return {status: count for status, count in rows}
-    counts: dict[int, dict[OutboxStatus, int]] = {i: {} for i in mailing_ids}
-    if mailing_ids:
-        rows = db.session.execute(
-            select(OutboxMessage.mailing_id, OutboxMessage.status, func.count())
-            .where(OutboxMessage.mailing_id.in_(mailing_ids))
-            .group_by(OutboxMessage.mailing_id, OutboxMessage.status)
-        ).all()
-        for mailing_id, status, count in rows:
-            counts[mailing_id][status] = count
-    return counts
 
 
 @bp.get("/outbox")
