@@ -292,3 +292,57 @@ def test_a_comment_hidden_before_its_e_mail_goes_is_not_sent(
     db.session.refresh(row)
     assert row.status is OutboxStatus.SKIPPED and "hidden" in row.last_error
     assert mailbox.to(reader.email) == []
+
+
+def test_the_same_reply_delivered_twice_is_posted_once(
+    app, client, mailbox, make_member, make_section, monkeypatch
+):
+    """When the mail server pipes the same reply again (same Message-ID), is it posted once,
+    the second run saying "duplicate" and exiting 0 so that the server stops retrying?"""
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Scope?"})
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    message = EmailMessage()
+    message["From"] = replier.email
+    message["To"] = reply_to
+    message["Subject"] = "Re: scope"
+    message["Message-ID"] = "<reply-1@mail.example.org>"
+    message.set_content("Only voluntary initiatives.")
+    first = _mail_in(app, message.as_bytes())
+    again = _mail_in(app, message.as_bytes())
+    assert (first.output.strip(), first.exit_code) == ("accepted", 0)
+    assert (again.output.strip(), again.exit_code) == ("duplicate", 0)
+    posted = db.session.scalars(select(Comment).where(Comment.via_email.is_(True))).all()
+    assert [c.body for c in posted] == ["Only voluntary initiatives."]
+
+
+def test_a_copy_arriving_while_the_first_is_handled_is_a_duplicate(
+    app, client, mailbox, make_member, make_section, monkeypatch
+):
+    """If a second copy checks before the first has committed, does the unique Message-ID stop it
+    (nothing posted twice), even without a Message-ID (a digest of the bytes stands in)?"""
+    from consult import mailin
+    from consult.outbox.models import ReceivedMessage
+
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Scope?"})
+    raw = _reply(str(mailbox.last(replier.email)["Reply-To"]), "Yes.", sender=replier.email)
+    assert _mail_in(app, raw).output.strip() == "accepted"
+    assert db.session.scalar(select(ReceivedMessage.message_id)).startswith("sha256:")
+    real_scalar = db.session.scalar
+
+    def blind_to_the_first(statement, *args, **kwargs):  # as if the first had not committed
+        if "received_messages" in str(statement):
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", blind_to_the_first)
+    assert mailin.receive(raw) is mailin.Outcome.DUPLICATE
+    monkeypatch.undo()
+    assert len(db.session.scalars(select(Comment).where(Comment.via_email.is_(True))).all()) == 1
