@@ -145,6 +145,8 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
         #: Tries before a message that keeps meeting temporary failures is marked failed.
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 16),
+        #: Days sent messages and received Message-IDs are kept (failed ones stay).
+        "OUTBOX_KEEP_DAYS": _int(env, "OUTBOX_KEEP_DAYS", 180),
         #: Messages sent through one SMTP connection.
         "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
         #: The Reply-To of the Secretariat's messages to participants; unset, the writer's address.

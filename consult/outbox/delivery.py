@@ -29,13 +29,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from consult import jobs, mail
 from consult.database import utcnow
 from consult.extensions import db
 from consult.outbox.letters import LETTERS, NothingToSend
-from consult.outbox.models import OutboxMessage, OutboxStatus
+from consult.outbox.models import OutboxMessage, OutboxStatus, ReceivedMessage
 
 #: Longest wait between two tries of a message.
 MAX_BACKOFF = timedelta(hours=6)
@@ -250,6 +250,28 @@ def retry(message: OutboxMessage) -> bool:
     return True
 
 
+def purge(now: datetime | None = None) -> int:
+    """Forget old messages: sent or skipped ones (not copies of a logged mailing) and old
+    received Message-IDs, after ``OUTBOX_KEEP_DAYS``; failed ones stay for the Secretariat."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    gone = db.session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.SKIPPED)),
+            OutboxMessage.created_at < cutoff,
+            OutboxMessage.mailing_id.is_(None),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.execute(
+        delete(ReceivedMessage)
+        .where(ReceivedMessage.received_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return gone
+
+
 @jobs.task("outbox.deliver", priority=5)
 def deliver_job(ids: list[int]) -> None:
     """Deliver the messages a commit has just queued."""
@@ -260,3 +282,9 @@ def deliver_job(ids: list[int]) -> None:
 def sweep_job() -> None:
     """Every minute: deliver whatever is due and was not delivered yet."""
     sweep()
+
+
+@jobs.periodic("outbox.purge", jobs.crontab(minute="45", hour="3"))
+def purge_job() -> None:
+    """Every day at 03:45 UTC: forget what is old enough (see :func:`purge`)."""
+    purge()

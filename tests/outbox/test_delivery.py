@@ -173,3 +173,18 @@ def test_a_claim_is_respected_until_its_lease_ends(app, make_member, mailbox, he
     assert row.claim is None
     delivery.send_claimed(token, claimed)  # the first worker wakes up: it no longer holds it
     assert mailbox.message_ids() == [row.message_id]
+
+
+def test_old_sent_messages_are_forgotten_failed_ones_kept(app, make_member, mailbox):
+    """Does the daily purge drop sent messages older than OUTBOX_KEEP_DAYS, and keep failed
+    ones and recent ones?"""
+    make_member("old@example.org")
+    make_member("bounced@example.org")
+    mailbox.refuse.add("bounced@example.org")
+    for address in ("old@example.org", "bounced@example.org"):
+        queue_password_reset(address)
+    db.session.commit()
+    keep = app.config["OUTBOX_KEEP_DAYS"]
+    assert delivery.purge() == 0, "nothing is old yet"
+    assert delivery.purge(utcnow() + timedelta(days=keep + 1)) == 1
+    assert [row.recipient for row in rows()] == ["bounced@example.org"]
