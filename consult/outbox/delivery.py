@@ -67,6 +67,9 @@ def claim(ids: Sequence[int] | None = None, *, limit: int | None = None) -> tupl
     candidates = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     if ids is not None:
         candidates = candidates.where(OutboxMessage.id.in_(list(ids)))
+    if db.session.scalar(candidates.with_only_columns(OutboxMessage.id).limit(1)) is None:
+        db.session.commit()
+        return token, []  # nothing due: no write, so an idle sweep never holds SQLite's lock
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     _write_transaction()
