@@ -382,11 +382,17 @@ def secretariat_client(client: FlaskClient, make_secretariat: Callable[..., User
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
     """A separate database, migrated, for live server processes (they commit for real)."""
+    return migrated_database(database_url, tmp_path_factory.mktemp("live"), "live")
+
+
+def migrated_database(database_url: str, folder: Path, suffix: str) -> str:
+    """A new database beside the tests' one (SQLite file in ``folder``, or ``<name>_<suffix>``
+    on PostgreSQL), built by ``flask db upgrade``; its URL."""
     if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+        url = f"sqlite:///{folder / (suffix + '.sqlite3')}"
     else:
         base = make_url(database_url)
-        name = f"{base.database}_live"
+        name = f"{base.database}_{suffix}"
         admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

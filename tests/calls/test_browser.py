@@ -82,7 +82,9 @@ def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_p
         "RATELIMIT_ENABLED": "false",
     }
     server = LiveServer(env=env).start()
-    worker = LiveWorker(env).start()  # the invitations go out through it, as in production
+    # the invitations go out through a worker, as in production (two threads: the live database
+    # may hold other tests' queued messages for its sweep)
+    worker = LiveWorker(env, threads=2).start()
     options = Options()
     options.binary_location = chromium
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):

@@ -26,6 +26,7 @@ from consult.accounts.notifications import queue_password_reset
 from consult.database import utcnow
 from consult.extensions import db
 from consult.outbox.models import OutboxMessage, OutboxStatus
+from tests.conftest import migrated_database
 from tests.live import LiveWorker
 from tests.services import require_redis
 
@@ -69,11 +70,18 @@ def make_app(env: dict[str, str]) -> Flask:
     )
 
 
+@pytest.fixture(scope="module")
+def outbox_database_url(database_url, tmp_path_factory) -> str:
+    """A database of these tests' own: a worker sweeps every due message it finds, and other
+    live tests leave theirs queued in the shared live database."""
+    return migrated_database(database_url, tmp_path_factory.mktemp("outbox"), "outbox")
+
+
 @pytest.fixture
-def live(live_database_url, smtp_server, tmp_path) -> Iterator[tuple[Flask, dict[str, str]]]:
+def live(outbox_database_url, smtp_server, tmp_path) -> Iterator[tuple[Flask, dict[str, str]]]:
     """The test's application and the workers' environment (SQLite job queue in ``tmp_path``)."""
     env = settings(
-        live_database_url, tmp_path, smtp_server[0].port, f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+        outbox_database_url, tmp_path, smtp_server[0].port, f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
     )
     application = make_app(env)
     with application.app_context():
@@ -170,11 +178,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(live, mailbox):
 
 
 def test_two_workers_racing_send_each_message_once(
-    live_database_url, smtp_server, tmp_path, mailbox
+    outbox_database_url, smtp_server, tmp_path, mailbox
 ):
     """With two worker processes (two threads each) on a Redis queue all chasing the same
     messages, does every message go out exactly once?"""
-    env = settings(live_database_url, tmp_path, smtp_server[0].port, require_redis())
+    env = settings(outbox_database_url, tmp_path, smtp_server[0].port, require_redis())
     app = make_app(env)
     try:
         message_ids = queue_resets(app, 60, commits=6)
