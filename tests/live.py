@@ -18,11 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class LiveServer:
-    """One gunicorn process serving ``wsgi:app`` with the given settings."""
+    """One gunicorn process serving ``wsgi:app`` with the given settings.
+
+    By default the checkout's app, with the running Python; the package test gives the Python
+    of another virtual environment, another working directory, ``consult.wsgi:app`` and no
+    ``PYTHONPATH``, so that only the installed package can answer.
+    """
 
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     threads: int = 100
+    python: str = sys.executable
+    cwd: Path = ROOT
+    target: str = "wsgi:app"
+    pythonpath: str | None = str(ROOT)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     _log: IO[bytes] | None = None
@@ -34,7 +43,10 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> LiveServer:
         """Start the process and wait until it accepts connections."""
-        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **self.env}
+        env.pop("PYTHONPATH", None)
+        if self.pythonpath:
+            env["PYTHONPATH"] = self.pythonpath
         self.log_path = (
             Path(self.env.get("INSTANCE_PATH") or tempfile.gettempdir())
             / f"gunicorn-{self.port}.log"
@@ -42,7 +54,7 @@ class LiveServer:
         log = self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
                 "-w",
@@ -53,9 +65,9 @@ class LiveServer:
                 f"127.0.0.1:{self.port}",
                 "--timeout",
                 "120",
-                "wsgi:app",
+                self.target,
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
