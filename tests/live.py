@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tests.services import free_port, port_open
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,11 +77,27 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
-            if port_open("127.0.0.1", self.port):
+            if self.answers():
                 return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log_path.read_text()}")
+
+    def answers(self) -> bool:
+        """True once the worker has loaded the app and answers HTTP.
+
+        gunicorn opens the port before its worker has imported the app; on a busy machine that
+        takes seconds, longer than a Socket.IO client waits for its handshake.
+        """
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("HEAD", "/static/css/consult.css")
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            connection.close()
+        return True
 
     def stop(self) -> None:
         """Stop the process and close its log."""
