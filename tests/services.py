@@ -1,8 +1,8 @@
 """Outside services the tests use: skip with a reason when absent, but never skip in CI.
 
 Locally a test whose service is missing skips and says why. In CI (``CI=true``, which
-``.ci/run`` exports) every skip turns into a failure, through the ``pytest_runtest_makereport``
-hook in ``tests/conftest.py``, so a missing Redis or Chromium cannot hide behind a warning.
+``.ci/run`` exports) every skip turns into a failure, through the report hooks in
+``tests/conftest.py``, so a missing Redis or Chromium cannot hide behind a warning.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def in_ci() -> bool:
-    """True when ``CI`` is set to anything but an empty string, ``0`` or ``false``."""
+    """True when ``CI`` is set to anything but an empty string, ``0``, ``false`` or ``no``."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 

@@ -38,6 +38,12 @@ def test_in_a_browser():
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inner runs ignore options meant for this one (CI sets ``--durations=20``)."""
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+
+
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A small suite with the project's hooks: one test skips, one passes, one is a known bug."""
