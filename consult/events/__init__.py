@@ -3,28 +3,41 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from consult import signals
+from consult.demo import Seeder
+from consult.navigation import NavItem
+
 bp = Blueprint("events", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, navigation, dashboard panel, demo data and commands."""
-    from consult.calls.feed import register_feed_source
-    from consult.dashboard.panels import register_panel
-    from consult.demo import register_seeder
-    from consult.events import admin, cli, demo, editor, models, views  # noqa: F401  (routes)
+    """Register the blueprint, commands and the receivers of the core's signals."""
+    from consult.events import admin, cli, editor, models, views  # noqa: F401  (routes)
     from consult.events.panels import open_events_panel, registered_events, upcoming_events_block
-    from consult.navigation import NavItem, add_nav_item
-    from consult.public.home import register_home_block
 
     app.register_blueprint(bp)
     _add_template_helpers(app)
-    add_nav_item(app, NavItem("events.index", _l("Events"), "public", order=40))
-    add_nav_item(app, NavItem("events.admin_index", _l("Registrations"), "secretariat", order=70))
-    register_panel(app, open_events_panel, order=40)
-    register_home_block(app, upcoming_events_block, order=10)
-    register_feed_source(app, registered_events)
-    register_seeder(app, demo.seed_events, order=40)
     app.cli.add_command(cli.events_cli)
+    signals.nav_items.connect(nav_items, app)
+    signals.dashboard_panels.connect(open_events_panel, app)
+    signals.home_blocks.connect(upcoming_events_block, app)
+    signals.calendar_feed.connect(registered_events, app)
+    signals.demo_seeders.connect(demo_seeders, app)
+
+
+def nav_items(app: Flask) -> list[NavItem]:
+    """The events for everyone, their registrations for the Secretariat."""
+    return [
+        NavItem("events.index", _l("Events"), "public", order=40),
+        NavItem("events.admin_index", _l("Registrations"), "secretariat", order=70),
+    ]
+
+
+def demo_seeders(app: Flask) -> Seeder:
+    """The forum and the workshop of the real case."""
+    from consult.events.demo import seed_events
+
+    return Seeder(seed_events, order=45)
 
 
 def _add_template_helpers(app: Flask) -> None:

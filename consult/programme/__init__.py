@@ -3,19 +3,31 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from consult import signals
+from consult.demo import Seeder
+from consult.navigation import NavItem
+
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, its navigation entry and its demo data."""
-    from consult.dashboard.panels import register_panel
-    from consult.demo import register_seeder
-    from consult.navigation import NavItem, add_nav_item
+    """Register the blueprint and the receivers of the core's signals."""
     from consult.programme import models, views  # noqa: F401  (registers models and routes)
-    from consult.programme.demo import seed_programme
     from consult.programme.panels import my_items_panel
 
     app.register_blueprint(bp)
-    add_nav_item(app, NavItem("programme.index", _l("Work programme"), "member", order=40))
-    register_seeder(app, seed_programme, order=60)
-    register_panel(app, my_items_panel, order=60)
+    signals.nav_items.connect(nav_items, app)
+    signals.dashboard_panels.connect(my_items_panel, app)
+    signals.demo_seeders.connect(demo_seeders, app)
+
+
+def nav_items(app: Flask) -> list[NavItem]:
+    """The work programme, for signed-in members."""
+    return [NavItem("programme.index", _l("Work programme"), "member", order=40)]
+
+
+def demo_seeders(app: Flask) -> Seeder:
+    """The lines of work of the CSD-8 paper."""
+    from consult.programme.demo import seed_programme
+
+    return Seeder(seed_programme, order=60)
