@@ -2,52 +2,44 @@
 
 A capability connects its receivers in its own ``init_app``, with the application as sender::
 
-    signals.dashboard_panels.connect(calls_panel, app)
+    signals.dashboard_panels.connect(calls_panel, app)       # called on every dashboard
+    signals.provide(signals.nav_items, app, NavItem(...))    # the same answer every time
 
 so an application built without that capability never hears from it, and the several
 applications a test run builds never call each other's receivers. Nobody imports another
 capability to hook into it: the core sends, through :func:`ordered` or :func:`values`.
 
-Blinker calls receivers in no particular order, so what a receiver returns carries an ``order``
-(lower first); ties go by the receiver's qualified name, then by position in what it returned.
-A receiver may return one value, a list of them, or None for nothing.
+A receiver is called with the application (and, for some signals, keyword arguments) and
+returns one value, a list of them, or None for nothing. Blinker calls receivers in no
+particular order, so every value carries an ``order`` (lower first); ties go by the receiver's
+qualified name (for :func:`provide`, the order of the calls), then by position in its list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
 from blinker import Namespace, Signal
-from flask import current_app
+from flask import Flask, current_app
 
 _signals = Namespace()
+_provided = count()
 
-nav_items = _signals.signal(
-    "nav-items",
-    doc="Receivers take the app and return ``consult.navigation.NavItem`` entries.",
-)
-dashboard_panels = _signals.signal(
-    "dashboard-panels",
-    doc="Receivers take the app and ``user`` and return a :class:`Panel` or None.",
-)
-home_blocks = _signals.signal(
-    "home-blocks",
-    doc="Receivers take the app and return a :class:`Panel` for the public home page, or None.",
-)
-calendar_feed = _signals.signal(
-    "calendar-feed",
-    doc="Receivers take the app and ``user`` and return the ``consult.ical.Meeting`` list "
-    "of that user's private calendar feed (the feed sorts them by start).",
-)
-demo_seeders = _signals.signal(
-    "demo-seeders",
-    doc="Receivers take the app and return a ``consult.demo.Seeder``.",
-)
-mail_handlers = _signals.signal(
-    "mail-handlers",
-    doc="Receivers take the app and return a ``consult.mailin.MailHandler``.",
-)
+#: ``(app)`` -> ``consult.navigation.NavItem`` entries.
+nav_items = _signals.signal("nav-items")
+#: ``(app, user)`` -> a :class:`Panel` for the member's dashboard, or None.
+dashboard_panels = _signals.signal("dashboard-panels")
+#: ``(app)`` -> a :class:`Panel` for the public home page (public things only), or None.
+home_blocks = _signals.signal("home-blocks")
+#: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
+calendar_feed = _signals.signal("calendar-feed")
+#: ``(app)`` -> a ``consult.demo.Seeder``.
+demo_seeders = _signals.signal("demo-seeders")
+#: ``(app)`` -> a ``consult.mailin.MailHandler``.
+mail_handlers = _signals.signal("mail-handlers")
 
 
 @dataclass(frozen=True)
@@ -61,6 +53,19 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+
+
+def provide(signal: Signal, app: Flask, *answer: Any) -> Callable[..., list[Any]]:
+    """Answer ``signal`` for ``app`` with the same values every time (menu entries, seeders ...).
+
+    Returns the receiver, for ``signal.disconnect(receiver, app)``.
+    """
+
+    def receiver(sender: Flask, **kwargs: Any) -> list[Any]:
+        return list(answer)
+
+    receiver.__qualname__ = f"provided-{next(_provided):09d}"
+    return signal.connect(receiver, app, weak=False)
 
 
 def values(signal: Signal, **kwargs: Any) -> list[Any]:

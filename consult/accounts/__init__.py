@@ -3,20 +3,20 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from consult import signals
-from consult.demo import Seeder
-from consult.navigation import NavItem
-
 bp = Blueprint("accounts", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the user loader, the ``init`` command and the receivers below."""
+    """Register the blueprint, the user loader, the ``init`` command and the demo members."""
+    from consult import signals
     from consult.accounts import admin, views  # noqa: F401  (register the routes)
     from consult.accounts.cli import init_command
+    from consult.accounts.demo import seed_members
     from consult.accounts.models import User
     from consult.accounts.services import user_for_session
+    from consult.demo import Seeder
     from consult.extensions import login_manager
+    from consult.navigation import NavItem
 
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -28,20 +28,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(init_command)
-    signals.nav_items.connect(nav_items, app)
-    signals.demo_seeders.connect(demo_seeders, app)
-
-
-def nav_items(app: Flask) -> list[NavItem]:
-    """The members list for the Secretariat, and each member's profile."""
-    return [
+    signals.provide(
+        signals.nav_items,
+        app,
         NavItem("accounts.members", _l("Members"), "secretariat", order=80),
         NavItem("accounts.profile", _l("Profile"), "member", order=90),
-    ]
-
-
-def demo_seeders(app: Flask) -> Seeder:
-    """The demo members, before any other demo data (which refers to them)."""
-    from consult.accounts.demo import seed_members
-
-    return Seeder(seed_members, order=0)
+    )
+    # Before any other demo data, which refers to the members.
+    signals.provide(signals.demo_seeders, app, Seeder(seed_members, order=0))

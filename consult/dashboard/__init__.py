@@ -3,20 +3,15 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from consult import signals
-from consult.navigation import NavItem
-
 bp = Blueprint("dashboard", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and its navigation entry."""
+    from consult import signals
     from consult.dashboard import views  # noqa: F401  (registers the routes)
+    from consult.navigation import NavItem
 
     app.register_blueprint(bp)
-    signals.nav_items.connect(nav_items, app)
-
-
-def nav_items(app: Flask) -> list[NavItem]:
-    """The dashboard, for signed-in members."""
-    return [NavItem("dashboard.index", _l("Dashboard"), "member", order=10)]
+    item = NavItem("dashboard.index", _l("Dashboard"), "member", order=10)
+    signals.provide(signals.nav_items, app, item)

@@ -3,41 +3,30 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from consult import signals
-from consult.demo import Seeder
-from consult.navigation import NavItem
-
 bp = Blueprint("events", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, commands and the receivers of the core's signals."""
-    from consult.events import admin, cli, editor, models, views  # noqa: F401  (routes)
+    """Register the blueprint, commands and the answers to the core's signals."""
+    from consult import signals
+    from consult.demo import Seeder
+    from consult.events import admin, cli, demo, editor, models, views  # noqa: F401  (routes)
     from consult.events.panels import open_events_panel, registered_events, upcoming_events_block
+    from consult.navigation import NavItem
 
     app.register_blueprint(bp)
     _add_template_helpers(app)
-    app.cli.add_command(cli.events_cli)
-    signals.nav_items.connect(nav_items, app)
+    signals.provide(
+        signals.nav_items,
+        app,
+        NavItem("events.index", _l("Events"), "public", order=40),
+        NavItem("events.admin_index", _l("Registrations"), "secretariat", order=70),
+    )
+    signals.provide(signals.demo_seeders, app, Seeder(demo.seed_events, order=45))
     signals.dashboard_panels.connect(open_events_panel, app)
     signals.home_blocks.connect(upcoming_events_block, app)
     signals.calendar_feed.connect(registered_events, app)
-    signals.demo_seeders.connect(demo_seeders, app)
-
-
-def nav_items(app: Flask) -> list[NavItem]:
-    """The events for everyone, their registrations for the Secretariat."""
-    return [
-        NavItem("events.index", _l("Events"), "public", order=40),
-        NavItem("events.admin_index", _l("Registrations"), "secretariat", order=70),
-    ]
-
-
-def demo_seeders(app: Flask) -> Seeder:
-    """The forum and the workshop of the real case."""
-    from consult.events.demo import seed_events
-
-    return Seeder(seed_events, order=45)
+    app.cli.add_command(cli.events_cli)
 
 
 def _add_template_helpers(app: Flask) -> None:

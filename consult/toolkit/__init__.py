@@ -6,11 +6,6 @@ import click
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from consult import signals
-from consult.demo import Seeder
-from consult.mailin import MailHandler
-from consult.navigation import NavItem
-
 bp = Blueprint("toolkit", __name__)
 
 
@@ -24,7 +19,11 @@ def send_digests_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the models, the blueprint, commands and the receivers of the core's signals."""
+    """Register the models, the blueprint, navigation, panel, seeder, mail handler and commands."""
+    from consult import signals
+    from consult.demo import Seeder
+    from consult.mailin import MailHandler
+    from consult.navigation import NavItem
     from consult.toolkit import (  # noqa: F401  (register tables, routes, socket handlers)
         api,
         comment_views,
@@ -32,36 +31,21 @@ def init_app(app: Flask) -> None:
         models,
         views,
     )
+    from consult.toolkit.demo import seed_toolkit
     from consult.toolkit.markdown import render_markdown
     from consult.toolkit.panels import published_sections_block, recent_comments_panel
+    from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
     app.jinja_env.filters["toolkit_markdown"] = render_markdown
-    app.cli.add_command(send_digests_command)
-    signals.nav_items.connect(nav_items, app)
-    signals.dashboard_panels.connect(recent_comments_panel, app)
-    signals.home_blocks.connect(published_sections_block, app)
-    signals.mail_handlers.connect(mail_handlers, app)
-    signals.demo_seeders.connect(demo_seeders, app)
-
-
-def nav_items(app: Flask) -> list[NavItem]:
-    """The toolkit for everyone, the consensus view for signed-in members."""
-    return [
+    signals.provide(
+        signals.nav_items,
+        app,
         NavItem("toolkit.index", _l("Toolkit"), "public", order=30),
         NavItem("toolkit.consensus", _l("Consensus"), "member", order=31),
-    ]
-
-
-def mail_handlers(app: Flask) -> MailHandler:
-    """Replies to comment notifications, after the calendar replies."""
-    from consult.toolkit.replies import handle_reply
-
-    return MailHandler(handle_reply, order=50)
-
-
-def demo_seeders(app: Flask) -> Seeder:
-    """Toolkit sections with comments and stances."""
-    from consult.toolkit.demo import seed_toolkit
-
-    return Seeder(seed_toolkit, order=40)
+    )
+    signals.dashboard_panels.connect(recent_comments_panel, app)
+    signals.home_blocks.connect(published_sections_block, app)
+    signals.provide(signals.demo_seeders, app, Seeder(seed_toolkit, order=40))
+    signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=50))
+    app.cli.add_command(send_digests_command)

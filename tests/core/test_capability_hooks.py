@@ -20,6 +20,7 @@ from consult.accounts.models import User
 from consult.demo import DEMO_MEMBERS, SECRETARIAT_EMAIL, Seeder, load_demo
 from consult.events.models import Event
 from consult.extensions import db
+from consult.navigation import NavItem
 from tests.conftest import IsolatedClient, build_test_config, sign_in
 from tests.live import ROOT
 
@@ -99,6 +100,19 @@ def test_a_receiver_order_places_it_among_the_others(app, client):
         "Open events",
     ]
     assert "Note for" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_provided_answers_of_equal_order_keep_the_order_they_were_given_in(app, client):
+    """Do two entries provided with Home's order 0 follow it, in the order they were provided?"""
+    first = signals.provide(signals.nav_items, app, NavItem("public.studies", "Tie one", order=0))
+    second = signals.provide(signals.nav_items, app, NavItem("public.profiles", "Tie two", order=0))
+    try:
+        nav = _nav(client.get("/").get_data(as_text=True))
+    finally:
+        signals.nav_items.disconnect(first, app)
+        signals.nav_items.disconnect(second, app)
+    assert nav[:4] == ["Home", "Tie one", "Tie two", "Key elements"]
+    assert "Tie one" not in client.get("/").get_data(as_text=True)
 
 
 def test_demo_seeders_run_in_order_with_the_members_first(app):
