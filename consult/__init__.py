@@ -18,7 +18,8 @@ def default_instance_path() -> Path:
     return Path(os.environ.get("INSTANCE_PATH") or Path.cwd() / "instance")
 
 
-#: The capabilities, in navigation order. Each module has ``init_app(app)``.
+#: The capabilities. Each module has ``init_app(app)``, which connects its receivers of the
+#: core's signals (``consult.signals``); the core imports them through this list only.
 CAPABILITIES = (
     "consult.public",
     "consult.accounts",
@@ -30,8 +31,13 @@ CAPABILITIES = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: settings from the environment, then ``config`` on top."""
+def create_app(
+    config: dict[str, Any] | None = None, capabilities: tuple[str, ...] = CAPABILITIES
+) -> Flask:
+    """Build the application: settings from the environment, then ``config`` on top.
+
+    ``capabilities`` names the modules to install (all of them unless told otherwise).
+    """
     from importlib import import_module
 
     from consult import cli, errors, i18n, jobs, mailin, navigation, outbox, security
@@ -71,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     mailin.init_app(app)
     outbox.init_app(app)
-    for name in CAPABILITIES:
+    for name in capabilities:
         import_module(name).init_app(app)
-    jobs.init_app(app)  # last: every capability has declared its jobs by now
+    jobs.init_app(app, capabilities)  # last: every capability has declared its jobs by now
     return app

@@ -1,8 +1,8 @@
 """Incoming mail: ``flask --app consult mail-in < message.eml``.
 
-Capabilities register handlers; each one looks at the parsed message and says
-whether it took it (an iTIP REPLY for a call, a reply to a comment ...). A
-message nobody takes is logged and dropped.
+Capabilities answer ``signals.mail_handlers`` with a :class:`MailHandler`; each
+handler looks at the parsed message and says whether it took it (an iTIP REPLY
+for a call, a reply to a comment ...). A message nobody takes is logged and dropped.
 
 Mail servers deliver again when they are not sure a pipe took a message, so each
 message is acted on once: its Message-ID (or, without one, a digest of its bytes)
@@ -17,6 +17,7 @@ import email.policy
 import hashlib
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from enum import Enum
 
@@ -25,6 +26,7 @@ from flask import Flask, current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from consult import signals
 from consult.extensions import db
 
 
@@ -37,12 +39,12 @@ class Outcome(Enum):
     DUPLICATE = "duplicate"  # the same message was received before: nothing done again
 
 
-Handler = Callable[[EmailMessage], Outcome]
+@dataclass(frozen=True)
+class MailHandler:
+    """A function that looks at incoming messages, asked in ``order`` (lower first)."""
 
-
-def register_handler(app: Flask, handler: Handler, order: int = 100) -> None:
-    """Let ``handler`` look at incoming messages."""
-    app.extensions.setdefault("consult_mailin", []).append((order, handler))
+    handle: Callable[[EmailMessage], Outcome]
+    order: int = 100
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -52,9 +54,8 @@ def parse(raw: bytes) -> EmailMessage:
 
 def dispatch(message: EmailMessage) -> Outcome:
     """Offer ``message`` to each handler in turn; the first that claims it decides."""
-    handlers = sorted(current_app.extensions.get("consult_mailin", []), key=lambda pair: pair[0])
-    for _, handler in handlers:
-        outcome = handler(message)
+    for handler in signals.ordered(signals.mail_handlers):
+        outcome = handler.handle(message)
         if outcome is not Outcome.NOT_MINE:
             return outcome
     current_app.logger.warning(

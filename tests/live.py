@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from tests.services import free_port, port_open
+import requests
+
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class LiveServer:
-    """One gunicorn process serving ``wsgi:app`` with the given settings."""
+    """One gunicorn process serving ``wsgi:app`` with the given settings.
+
+    By default the checkout's app, with the running Python; the package test gives the Python
+    of another virtual environment, another working directory, ``consult.wsgi:app`` and no
+    ``PYTHONPATH``, so that only the installed package can answer.
+    """
 
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     threads: int = 100
+    python: str = sys.executable
+    cwd: Path = ROOT
+    target: str = "wsgi:app"
+    pythonpath: str | None = str(ROOT)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     _log: IO[bytes] | None = None
@@ -35,7 +51,10 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> LiveServer:
         """Start the process and wait until it accepts connections."""
-        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **self.env}
+        env.pop("PYTHONPATH", None)
+        if self.pythonpath:
+            env["PYTHONPATH"] = self.pythonpath
         self.log_path = (
             Path(self.env.get("INSTANCE_PATH") or tempfile.gettempdir())
             / f"gunicorn-{self.port}.log"
@@ -43,7 +62,7 @@ class LiveServer:
         log = self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
                 "-w",
@@ -54,9 +73,9 @@ class LiveServer:
                 f"127.0.0.1:{self.port}",
                 "--timeout",
                 "120",
-                "wsgi:app",
+                self.target,
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -65,11 +84,27 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
-            if port_open("127.0.0.1", self.port):
+            if self.answers():
                 return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log_path.read_text()}")
+
+    def answers(self) -> bool:
+        """True once the worker has loaded the app and answers HTTP.
+
+        gunicorn opens the port before its worker has imported the app; on a busy machine that
+        takes seconds, longer than a Socket.IO client waits for its handshake.
+        """
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("HEAD", "/static/css/consult.css")
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            connection.close()
+        return True
 
     def stop(self) -> None:
         """Stop the process and close its log."""
@@ -89,6 +124,47 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def prepared(
+    base: str, path: str, session: requests.Session | None = None
+) -> tuple[requests.Session, str]:
+    """A browser-like session that fetched ``path`` and holds its CSRF cookie and token."""
+    session = session or requests.Session()
+    # no keep-alive: gunicorn would drop an idle connection before the burst reuses it
+    page = session.get(base + path, timeout=60, headers={"Connection": "close"})
+    page.raise_for_status()
+    match = TOKEN.search(page.text)
+    assert match, f"no CSRF token on {path}"
+    return session, match.group(1)
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    """A session signed in through the real sign-in form."""
+    session, token = prepared(base, "/sign-in")
+    response = session.post(
+        base + "/sign-in",
+        data={"csrf_token": token, "email": email, "password": password},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code in (302, 303), response.text[:500]
+    return session
+
+
+def all_at_once(tasks: list[Callable[[], Any]]) -> list[Any]:
+    """Run every task in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(tasks))
+
+    def run(task: Callable[[], Any]) -> Any:
+        barrier.wait()
+        return task()
+
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        return list(pool.map(run, tasks))
 
 
 @dataclass

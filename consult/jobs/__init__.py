@@ -97,13 +97,18 @@ def _in_app(app: Flask, job: Job) -> Callable[..., Any]:
     return run
 
 
-def init_app(app: Flask) -> None:
-    """Build the application's queue, give it every declared job, add the ``worker`` command."""
+def init_app(app: Flask, capabilities: tuple[str, ...] | None = None) -> None:
+    """Build the application's queue with the jobs of the core and of the installed
+    ``capabilities`` (all by default); add the ``worker`` command."""
+    from consult import CAPABILITIES
     from consult.jobs.worker import worker_command
 
+    absent = set(CAPABILITIES) - set(CAPABILITIES if capabilities is None else capabilities)
     huey = make_queue(app)
     wrappers = {}
     for job in JOBS.values():
+        if ".".join(job.function.__module__.split(".")[:2]) in absent:
+            continue  # declared by a capability this application was built without
         run = _in_app(app, job)
         if job.schedule is None:
             wrappers[job.name] = huey.task(name=job.name, priority=job.priority)(run)

@@ -16,9 +16,12 @@ bp = Blueprint("outbox", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the model, the delivery jobs, the commit hook, the page and its menu entry."""
-    from consult.navigation import NavItem, add_nav_item
+    from consult import signals
+    from consult.navigation import NavItem
     from consult.outbox import delivery, dispatch, models, views  # noqa: F401  (jobs, routes)
 
     dispatch.listen()
     app.register_blueprint(bp)
-    add_nav_item(app, NavItem("outbox.index", _l("Outbox"), "secretariat", order=90))
+    signals.provide(
+        signals.nav_items, app, NavItem("outbox.index", _l("Outbox"), "secretariat", order=85)
+    )

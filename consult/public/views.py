@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consult import signals
 from consult.extensions import db
 from consult.i18n import country_name
 from consult.public import bp
 from consult.public.directory import directory_groups
 from consult.public.documents import can_view_document
-from consult.public.home import home_blocks
 from consult.public.matrix import build_matrix
 from consult.public.models import (
     DOCUMENT_KINDS,
@@ -64,7 +64,7 @@ def key_elements() -> list[KeyElement]:
 @bp.get("/")
 def home():
     """What the process is, for a visitor, and the blocks capabilities contribute."""
-    return render_template("public/home.html", blocks=home_blocks())
+    return render_template("public/home.html", blocks=signals.ordered(signals.home_blocks))
 
 
 @bp.get("/key-elements")

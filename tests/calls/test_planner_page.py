@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from consult.calls import services
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
 from tests.conftest import sign_in
@@ -120,9 +121,46 @@ def test_a_window_already_past_opens_today(client, make_series):
     from consult.calls.models import CallStatus
 
     series = make_series()
-    old = services.confirm_call(series, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
+    old = services.confirm_call(series.id, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
     old.status = CallStatus.HELD
     db.session.commit()
     sign_in(client, series.organiser)
     html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
     assert 'class="candidate"' in html
+
+
+def test_the_planner_leaves_out_deactivated_members(client, make_series, make_member):
+    """Does the planner ignore a deactivated member, both in its input and on its page?"""
+    active = make_member(timezone="Europe/Paris", name="Active Member")
+    gone = make_member(timezone="Pacific/Auckland", name="Gone Member")
+    series = make_series([active, gone])
+    gone.active = False
+    db.session.commit()
+    names = {m.name for m in services.plan_input(series).members}
+    assert "Active Member" in names and "Gone Member" not in names
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert "Active Member" in html
+    assert "Gone Member" not in html
+
+
+def test_far_dates_are_refused_when_confirming_or_rescheduling(client, make_call):
+    """Are starts years away (or long past) refused with a message and a 422, not a 500?"""
+    call = make_call()
+    series = call.series
+    sign_in(client, series.organiser)
+    for value in ("9999-12-31T23:30+00:00", "0001-01-01T00:00+00:00", "2001-01-01T10:00+00:00"):
+        response = client.post(f"/calls/series/{series.id}/confirm", data={"start": value})
+        assert response.status_code == 422
+        assert "two years" in response.get_data(as_text=True)
+    for value in ("9999-12-31T23:30-05:00", "0001-01-01T00:30+05:00"):
+        response = client.post(f"/calls/series/{series.id}/confirm", data={"start": value})
+        assert response.status_code in (302, 422)
+    assert len(series.calls) == 1
+    for day, time in (("9999-12-31", "23:30"), ("0001-01-01", "00:00"), ("2001-01-01", "10:00")):
+        response = client.post(f"/calls/{call.id}/reschedule", data={"day": day, "time": time})
+        assert response.status_code == 422
+        assert "two years" in response.get_data(as_text=True)
+    starts = call.starts_at
+    db.session.refresh(call)
+    assert call.starts_at == starts and call.sequence == 0

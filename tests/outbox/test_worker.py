@@ -74,7 +74,7 @@ def make_app(env: dict[str, str]) -> Flask:
 def outbox_database_url(database_url, tmp_path_factory) -> str:
     """A database of these tests' own: a worker sweeps every due message it finds, and other
     live tests leave theirs queued in the shared live database."""
-    return migrated_database(database_url, tmp_path_factory.mktemp("outbox"), "outbox")
+    return migrated_database(database_url, "outbox", tmp_path_factory.mktemp("outbox"))
 
 
 @pytest.fixture

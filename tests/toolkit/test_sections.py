@@ -156,3 +156,22 @@ def test_section_page_scripts_are_files_served_by_the_app(member_client, make_se
     script = member_client.get("/static/js/toolkit.js")
     assert script.status_code == 200
     script.close()
+
+
+def test_huge_version_numbers_in_a_diff_are_not_an_error(member_client, make_section):
+    """Does an absurd version number in a diff link give a page or a 404, never a 500?"""
+    section = make_section()
+    response = member_client.get(
+        f"/toolkit/sections/{section.id}/diff?from=99999999999999999999999"
+    )
+    assert response.status_code in (200, 404)
+
+
+def test_editing_keeps_a_deactivated_responsible_member(
+    secretariat_client, make_section, make_member
+):
+    """Is a section's responsible member kept when they were deactivated since?"""
+    former = make_member(name="Former responsible", active=False)
+    section = make_section(responsible_id=former.id)
+    page = secretariat_client.get(f"/toolkit/sections/{section.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{former.id}">Former responsible' in page

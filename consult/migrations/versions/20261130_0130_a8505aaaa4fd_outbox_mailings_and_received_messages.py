@@ -1,7 +1,7 @@
 """outbox, mailings and received messages
 
 Revision ID: a8505aaaa4fd
-Revises: 84daa713e4bc
+Revises: 5b1e0c9d2a71
 Create Date: 2026-11-30 00:53:50.722438
 
 """
@@ -13,7 +13,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = 'a8505aaaa4fd'
-down_revision = '84daa713e4bc'
+down_revision = '5b1e0c9d2a71'
 branch_labels = None
 depends_on = None
 
