@@ -40,7 +40,7 @@ def create_app(
     """
     from importlib import import_module
 
-    from consult import cli, errors, i18n, mailin, navigation, security
+    from consult import cli, errors, i18n, mailin, markdown, navigation, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -73,6 +73,7 @@ def create_app(
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    markdown.init_app(app)
     navigation.init_app(app)
     cli.init_app(app)
     mailin.init_app(app)

@@ -132,7 +132,7 @@ class AgendaItemForm(FlaskForm):
     """Propose an agenda item."""
 
     title = StringField(_l("Item"), validators=[InputRequired(), Length(max=300)])
-    details = TextAreaField(_l("Details"), validators=[Optional(), Length(max=4000)])
+    details = TextAreaField(_l("Details (Markdown)"), validators=[Optional(), Length(max=4000)])
 
 
 class MinutesForm(FlaskForm):

@@ -26,7 +26,6 @@ from consult.calls.forms import (
     SeriesForm,
 )
 from consult.calls.labels import template_helpers
-from consult.calls.minutes import markdown_html
 from consult.calls.models import Call, CallSeries, CallStatus, Partstat
 from consult.calls.planner import day_grid, plan_call, window
 from consult.database import utcnow
@@ -233,7 +232,6 @@ def call(call_id: int):
         reschedule_form=RescheduleForm(),
         form=ButtonForm(),
         items=visible_items,
-        minutes_html=markdown_html(call.minutes),
         now=utcnow(),
         Partstat=Partstat,
         organiser_zone=call.series.organiser.timezone,
