@@ -154,13 +154,7 @@ class ActionStatusForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=select_choices(
-            [
-                (ActionStatus.OPEN.value, _l("Open")),
-                (ActionStatus.DONE.value, _l("Done")),
-                (ActionStatus.DROPPED.value, _l("Dropped")),
-            ]
-        ),
+        choices=select_choices(ActionStatus.choices()),
         validators=[InputRequired()],
     )
 

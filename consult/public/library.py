@@ -17,7 +17,6 @@ from consult.public import bp
 from consult.public.documents import can_view_document, visible_documents
 from consult.public.forms import CaseStudyForm, DocumentFields, UploadForm
 from consult.public.models import (
-    CASE_STATUS_LABELS,
     CaseStatus,
     CaseStudy,
     Document,
@@ -65,7 +64,6 @@ def studies():
         studies=all_studies,
         cases=cases,
         documents=documents,
-        case_labels=CASE_STATUS_LABELS,
         readable={d.id for d in documents},
     )
 

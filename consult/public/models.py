@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
@@ -21,76 +21,51 @@ def fold(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class ProfileStatus(enum.StrEnum):
+class ProfileStatus(LabelledEnum):
     """Where a VIA profile stands; only published profiles are public."""
 
-    DRAFT = "draft"
-    PROPOSED = "proposed"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+    DRAFT = "draft", _l("Draft")
+    PROPOSED = "proposed", _l("Proposed by a member")
+    PUBLISHED = "published", _l("Published")
+    ARCHIVED = "archived", _l("Archived")
 
 
-class ProfileType(enum.StrEnum):
+class ProfileType(LabelledEnum):
     """What kind of voluntary initiative or agreement a profile describes."""
 
-    CODE_OF_CONDUCT = "code-of-conduct"
-    VOLUNTARY_AGREEMENT = "voluntary-agreement"
-    CERTIFICATION = "certification"
-    PARTNERSHIP = "partnership"
-    OTHER = "other"
+    CODE_OF_CONDUCT = "code-of-conduct", _l("Code of conduct")
+    VOLUNTARY_AGREEMENT = "voluntary-agreement", _l("Voluntary agreement")
+    CERTIFICATION = "certification", _l("Certification")
+    PARTNERSHIP = "partnership", _l("Partnership")
+    OTHER = "other", _l("Other")
 
 
-class Rating(enum.StrEnum):
+class Rating(LabelledEnum):
     """How far a profile meets a key element."""
 
-    MET = "met"
-    PARTLY = "partly"
-    NOT_MET = "not-met"
-    UNKNOWN = "unknown"
+    MET = "met", _l("Met")
+    PARTLY = "partly", _l("Partly met")
+    NOT_MET = "not-met", _l("Not met")
+    UNKNOWN = "unknown", _l("Unknown")
 
 
-class Visibility(enum.StrEnum):
+class Visibility(LabelledEnum):
     """Who may download a document."""
 
-    PUBLIC = "public"
-    MEMBERS = "members"
+    PUBLIC = "public", _l("Public")
+    MEMBERS = "members", _l("Members only")
 
 
-class CaseStatus(enum.StrEnum):
+class CaseStatus(LabelledEnum):
     """Progress of one country's case study."""
 
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in-progress", _l("In progress")
+    DONE = "done", _l("Done")
 
 
-STATUS_LABELS = {
-    ProfileStatus.DRAFT: _l("Draft"),
-    ProfileStatus.PROPOSED: _l("Proposed by a member"),
-    ProfileStatus.PUBLISHED: _l("Published"),
-    ProfileStatus.ARCHIVED: _l("Archived"),
-}
-TYPE_LABELS = {
-    ProfileType.CODE_OF_CONDUCT: _l("Code of conduct"),
-    ProfileType.VOLUNTARY_AGREEMENT: _l("Voluntary agreement"),
-    ProfileType.CERTIFICATION: _l("Certification"),
-    ProfileType.PARTNERSHIP: _l("Partnership"),
-    ProfileType.OTHER: _l("Other"),
-}
-RATING_LABELS = {
-    Rating.MET: _l("Met"),
-    Rating.PARTLY: _l("Partly met"),
-    Rating.NOT_MET: _l("Not met"),
-    Rating.UNKNOWN: _l("Unknown"),
-}
 #: A sign beside the words, so that a cell never depends on colour.
 RATING_SIGNS = {Rating.MET: "✓", Rating.PARTLY: "◐", Rating.NOT_MET: "✗", Rating.UNKNOWN: "?"}
-CASE_STATUS_LABELS = {
-    CaseStatus.PLANNED: _l("Planned"),
-    CaseStatus.IN_PROGRESS: _l("In progress"),
-    CaseStatus.DONE: _l("Done"),
-}
-VISIBILITY_LABELS = {Visibility.PUBLIC: _l("Public"), Visibility.MEMBERS: _l("Members only")}
 #: Sectors a profile can be filed under (slug -> label).
 SECTORS = {
     "agriculture": _l("Agriculture and pesticides"),

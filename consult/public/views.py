@@ -17,14 +17,12 @@ from consult.public.documents import can_view_document
 from consult.public.matrix import build_matrix
 from consult.public.models import (
     DOCUMENT_KINDS,
-    RATING_LABELS,
     RATING_SIGNS,
     SECTORS,
-    STATUS_LABELS,
-    TYPE_LABELS,
     Assessment,
     KeyElement,
     ProfileStatus,
+    ProfileType,
     Rating,
     ViaProfile,
 )
@@ -36,24 +34,13 @@ from consult.public.profiles import (
 )
 from consult.public.uploads import limit_text
 
-#: Names and signs for templates of this blueprint.
-LABELS = {
-    "rating": RATING_LABELS,
-    "sign": RATING_SIGNS,
-    "sector": SECTORS,
-    "status": STATUS_LABELS,
-    "type": TYPE_LABELS,
-}
+#: Sectors, profile types and rating signs, for templates of this blueprint.
+LABELS = {"sign": RATING_SIGNS, "sector": SECTORS, "types": list(ProfileType)}
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _labels() -> dict:
     return {"via_labels": LABELS, "via_document_kinds": DOCUMENT_KINDS, "upload_limit": limit_text}
-
-
-@bp.app_template_filter("country_names")
-def _country_names(codes: list[str]) -> str:
-    return ", ".join(sorted(country_name(code) for code in codes))
 
 
 def key_elements() -> list[KeyElement]:
