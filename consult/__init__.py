@@ -22,6 +22,7 @@ def default_instance_path() -> Path:
 #: core's signals (``consult.signals``); the core imports them through this list only.
 CAPABILITIES = (
     "consult.public",
+    "consult.documents",
     "consult.accounts",
     "consult.dashboard",
     "consult.calls",

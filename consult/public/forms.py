@@ -1,10 +1,9 @@
-"""Forms of the public site's editors: profiles, key elements, assessments, documents."""
+"""Forms of the public site's editors: profiles, key elements, assessments."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     IntegerField,
     SelectField,
@@ -16,15 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from consult.forms import select_choices
 from consult.i18n import country_choices
-from consult.public.models import (
-    DOCUMENT_KINDS,
-    SECTORS,
-    CaseStatus,
-    ProfileStatus,
-    ProfileType,
-    Rating,
-    Visibility,
-)
+from consult.public.models import SECTORS, ProfileStatus, ProfileType, Rating
 
 
 def validate_links(form: FlaskForm, field: TextAreaField) -> None:
@@ -84,35 +75,3 @@ class AssessmentForm(FlaskForm):
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
-
-
-class DocumentFields(FlaskForm):
-    """A document's description and where it belongs."""
-
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
-    kind = SelectField(
-        _l("Kind"), choices=select_choices(DOCUMENT_KINDS.items()), validators=[InputRequired()]
-    )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    visibility = SelectField(
-        _l("Who may read it"),
-        choices=select_choices(Visibility.choices()),
-        default="members",
-        validators=[InputRequired()],
-    )
-    attach_to = SelectField(_l("Belongs to"), validators=[Optional()])
-
-
-class UploadForm(DocumentFields):
-    """Upload a new document."""
-
-    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
-
-
-class CaseStudyForm(FlaskForm):
-    """The progress of one country's case study."""
-
-    status = SelectField(
-        _l("Status"), choices=select_choices(CaseStatus.choices()), validators=[InputRequired()]
-    )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

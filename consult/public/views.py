@@ -13,10 +13,8 @@ from consult.extensions import db
 from consult.i18n import country_name
 from consult.public import bp
 from consult.public.directory import directory_groups
-from consult.public.documents import can_view_document
 from consult.public.matrix import build_matrix
 from consult.public.models import (
-    DOCUMENT_KINDS,
     RATING_SIGNS,
     SECTORS,
     Assessment,
@@ -32,7 +30,6 @@ from consult.public.profiles import (
     published_countries,
     search_profiles,
 )
-from consult.public.uploads import limit_text
 
 #: Sectors, profile types and rating signs, for templates of this blueprint.
 LABELS = {"sign": RATING_SIGNS, "sector": SECTORS, "types": list(ProfileType)}
@@ -40,7 +37,7 @@ LABELS = {"sign": RATING_SIGNS, "sector": SECTORS, "types": list(ProfileType)}
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"via_labels": LABELS, "via_document_kinds": DOCUMENT_KINDS, "upload_limit": limit_text}
+    return {"via_labels": LABELS}
 
 
 def key_elements() -> list[KeyElement]:
@@ -81,14 +78,16 @@ def profiles():
 
 @bp.get("/profiles/<int:profile_id>")
 def profile(profile_id: int):
-    """One VIA profile, its assessments and its documents."""
+    """One VIA profile, its assessments, and what other capabilities add (its documents)."""
     item = db.session.get(ViaProfile, profile_id)
     if item is None or not can_view_profile(current_user, item):
         abort(404)
     elements = key_elements()
     row = build_matrix([item], elements, item.assessments)[0]
-    documents = [d for d in item.documents if can_view_document(current_user, d)]
-    return render_template("public/profile.html", profile=item, row=row, documents=documents)
+    sections = signals.ordered(
+        signals.profile_sections, profile=item, user=current_user._get_current_object()
+    )
+    return render_template("public/profile.html", profile=item, row=row, sections=sections)
 
 
 @bp.get("/key-elements/matrix")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from consult.documents.models import Document, Visibility
+from consult.documents.uploads import clean_filename, content_matches
 from consult.extensions import db
-from consult.public.models import Document, ProfileStatus, Visibility
-from consult.public.uploads import clean_filename, content_matches
-from tests.public.conftest import PDF_BYTES, docx_bytes, odt_bytes
+from consult.public.models import ProfileStatus
+from tests.documents.conftest import PDF_BYTES, docx_bytes, odt_bytes
 
 
 def upload(client, data: bytes, filename: str, **fields):
@@ -214,3 +215,12 @@ def test_filename_and_sniffing_rules_without_http():
     assert not content_matches("odt", docx_bytes())
     assert not content_matches("docx", odt_bytes())
     assert not content_matches("exe", b"MZ")
+
+
+def test_home_lists_the_latest_public_documents_only(client, make_document):
+    """Are the newest public documents on the home page, with their kind, and members-only not?"""
+    make_document("Open background paper", kind="background-paper")
+    make_document("Members' draft", visibility=Visibility.MEMBERS)
+    html = client.get("/").get_data(as_text=True)
+    assert "Open background paper" in html and "(Background paper," in html
+    assert "Members&#39; draft" not in html
