@@ -224,3 +224,22 @@ def test_home_lists_the_latest_public_documents_only(client, make_document):
     html = client.get("/").get_data(as_text=True)
     assert "Open background paper" in html and "(Background paper," in html
     assert "Members&#39; draft" not in html
+
+
+def test_a_profile_page_lists_only_the_documents_its_reader_may_open(
+    client, make_document, make_profile, make_member
+):
+    """Does a profile page list its public files for visitors, and members-only ones for members?"""
+    profile = make_profile("Responsible Care")
+    make_document("Programme summary", profile=profile)
+    make_document("Members' assessment", profile=profile, visibility=Visibility.MEMBERS)
+    make_document("Unrelated paper")
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert "Programme summary" in html
+    assert "Members&#39; assessment" not in html and "Unrelated paper" not in html
+
+    from tests.conftest import sign_in
+
+    sign_in(client, make_member())
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert "Programme summary" in html and "Members&#39; assessment" in html
