@@ -243,3 +243,19 @@ def test_a_profile_page_lists_only_the_documents_its_reader_may_open(
     sign_in(client, make_member())
     html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
     assert "Programme summary" in html and "Members&#39; assessment" in html
+
+
+def test_the_secretariat_adds_a_document_from_the_profile_page(
+    client, make_profile, make_secretariat
+):
+    """Does a profile page offer the Secretariat an upload for it, and visitors no empty section?"""
+    profile = make_profile("Guidelines for Multinational Enterprises")
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert ">Documents</h2>" not in html
+
+    from tests.conftest import sign_in
+
+    sign_in(client, make_secretariat())
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert ">Documents</h2>" in html
+    assert f"/manage/documents/new?attach_to=profile:{profile.id}" in html
