@@ -12,7 +12,6 @@ def init_app(app: Flask) -> None:
     from consult.calls import models, views, views_agenda, views_feed  # noqa: F401
     from consult.calls.demo import seed_calls
     from consult.calls.feed import confirmed_calls
-    from consult.calls.labels import clock
     from consult.calls.panels import calls_panel
     from consult.calls.reminders import send_reminders_command
     from consult.calls.replies import handle_reply
@@ -20,7 +19,6 @@ def init_app(app: Flask) -> None:
     from consult.mailin import MailHandler
     from consult.navigation import NavItem
 
-    app.add_template_filter(clock, "calls_clock")
     app.register_blueprint(bp)
     signals.provide(signals.nav_items, app, NavItem("calls.index", _l("Calls"), "member", order=20))
     signals.dashboard_panels.connect(calls_panel, app)

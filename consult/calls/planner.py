@@ -24,9 +24,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from consult.enums import LabelledEnum
 
 GRID_MINUTES = 15
 
@@ -40,13 +43,21 @@ BURDEN_CAP = 3.0
 HISTORY_WEIGHTS = (1.0, 0.6, 0.35, 0.2, 0.1, 0.05)
 
 
-class Period(StrEnum):
+class Period(LabelledEnum):
     """Where a call falls in a member's local day."""
 
-    GOOD = "good"  # inside good (working) hours
-    EARLY = "early"  # acceptable, but before good hours
-    LATE = "late"  # acceptable, but after good hours
-    NIGHT = "night"  # outside acceptable hours
+    GOOD = "good", _l("good")  # inside good (working) hours
+    EARLY = "early", _l("early")  # acceptable, but before good hours
+    LATE = "late", _l("late")  # acceptable, but after good hours
+    NIGHT = "night", _l("night")  # outside acceptable hours
+
+
+class Skip(LabelledEnum):
+    """Why a day of the window offers no slot."""
+
+    WEEKEND = "weekend", _l("weekend")
+    HOLIDAY = "holiday", _l("holiday")
+    CADENCE = "cadence", _l("too close to another call")
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,7 @@ class Plan:
     first_day: date
     last_day: date
     candidates: tuple[Candidate, ...]
-    skipped: tuple[tuple[date, str], ...] = field(default=())
+    skipped: tuple[tuple[date, Skip], ...] = field(default=())
 
 
 @cache
@@ -337,17 +348,17 @@ def explain(plan: PlanInput, start: datetime, score: float = 0.0) -> Candidate:
     )
 
 
-def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, str]]]:
+def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, Skip]]]:
     first, last = window(plan)
     days, skipped = [], []
     day = first
     while day <= last:
         if day.weekday() >= 5:
-            skipped.append((day, "weekend"))
+            skipped.append((day, Skip.WEEKEND))
         elif day in plan.holidays:
-            skipped.append((day, "holiday"))
+            skipped.append((day, Skip.HOLIDAY))
         elif too_close(plan, day) is not None:
-            skipped.append((day, "cadence"))
+            skipped.append((day, Skip.CADENCE))
         else:
             days.append(day)
         day += timedelta(days=1)

@@ -25,8 +25,6 @@ from consult.calls.forms import (
     RescheduleForm,
     SeriesForm,
 )
-from consult.calls.labels import template_helpers
-from consult.calls.minutes import markdown_html
 from consult.calls.models import Call, CallSeries, CallStatus, Partstat
 from consult.calls.planner import day_grid, plan_call, window
 from consult.database import utcnow
@@ -34,8 +32,6 @@ from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, select_choices
 from consult.mail import DeliveryReport
 from consult.tokens import InvalidToken, read_token
-
-bp.context_processor(template_helpers)
 
 
 def _active_users() -> list[User]:
@@ -233,7 +229,6 @@ def call(call_id: int):
         reschedule_form=RescheduleForm(),
         form=ButtonForm(),
         items=visible_items,
-        minutes_html=markdown_html(call.minutes),
         now=utcnow(),
         Partstat=Partstat,
         organiser_zone=call.series.organiser.timezone,
