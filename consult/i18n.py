@@ -108,13 +108,14 @@ def localtime(moment: datetime, zone: str | None = None) -> datetime:
     return moment.astimezone(ZoneInfo(zone) if zone else ZoneInfo(str(get_timezone())))
 
 
-def clock(moment: datetime, zone: str | None = None) -> str:
+def clock(moment: datetime, zone: str | None = None, format: str = "short") -> str:
     """The time of day of ``moment`` (short, in the viewer's locale) in ``zone``, else the viewer's.
 
     The one way to show a time: ``{{ call.starts_at|clock(member.timezone) }}`` for someone
-    else's local time, ``{{ session.starts_at|clock }}`` for the viewer's own.
+    else's local time, ``{{ session.starts_at|clock }}`` for the viewer's own. ``format`` is
+    a Babel width or pattern (``"HH:mm"`` where space is tight, as in the planner's grid).
     """
-    return format_time(localtime(moment, zone), "short", rebase=False)
+    return format_time(localtime(moment, zone), format, rebase=False)
 
 
 def init_app(app: Flask) -> None:

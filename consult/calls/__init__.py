@@ -5,6 +5,15 @@ from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("calls", __name__)
 
+#: A sign beside each word in the planner, so that no part of the day is told by colour alone.
+PERIOD_SIGNS = {"good": "✓", "early": "◐", "late": "◑", "night": "☾", "away": "✕"}
+
+
+@bp.context_processor
+def calls_helpers() -> dict:
+    """Names the calls templates use."""
+    return {"period_sign": lambda period: PERIOD_SIGNS.get(str(period), "")}
+
 
 def init_app(app: Flask) -> None:
     """Register the models, routes, commands and the answers to the core's signals."""
