@@ -22,6 +22,7 @@ def default_instance_path() -> Path:
 #: core's signals (``consult.signals``); the core imports them through this list only.
 CAPABILITIES = (
     "consult.public",
+    "consult.documents",
     "consult.accounts",
     "consult.dashboard",
     "consult.calls",
@@ -40,7 +41,7 @@ def create_app(
     """
     from importlib import import_module
 
-    from consult import cli, errors, i18n, jobs, mailin, navigation, outbox, security
+    from consult import cli, errors, i18n, jobs, mailin, markdown, navigation, outbox, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -73,6 +74,7 @@ def create_app(
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    markdown.init_app(app)
     navigation.init_app(app)
     cli.init_app(app)
     mailin.init_app(app)

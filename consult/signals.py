@@ -34,6 +34,8 @@ nav_items = _signals.signal("nav-items")
 dashboard_panels = _signals.signal("dashboard-panels")
 #: ``(app)`` -> a :class:`Panel` for the public home page (public things only), or None.
 home_blocks = _signals.signal("home-blocks")
+#: ``(app, profile, user)`` -> a :class:`Panel` on a VIA profile's page (its documents), or None.
+profile_sections = _signals.signal("profile-sections")
 #: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
 calendar_feed = _signals.signal("calendar-feed")
 #: ``(app)`` -> a ``consult.demo.Seeder``.
@@ -46,7 +48,8 @@ mail_handlers = _signals.signal("mail-handlers")
 class Panel:
     """One box on a page: a dashboard panel or a home page block.
 
-    The template reads ``panel.context`` (the dashboard) or ``block.context`` (the home page).
+    The template reads ``panel.context`` (the dashboard), ``block.context`` (the home page) or
+    ``section.context`` (a VIA profile's page).
     """
 
     title: object  # a lazy string, translated when rendered

@@ -15,7 +15,6 @@ def init_app(app: Flask) -> None:
     from consult.navigation import NavItem
 
     app.register_blueprint(bp)
-    _add_template_helpers(app)
     signals.provide(
         signals.nav_items,
         app,
@@ -29,15 +28,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.events_cli)
 
 
-def _add_template_helpers(app: Flask) -> None:
-    """Filters for times in an event's zone, and labels of statuses and country groups."""
-    from zoneinfo import ZoneInfo
-
-    from flask_babel import format_time
-
+@bp.context_processor
+def _template_helpers() -> dict:
+    """Names the events templates use besides the core's."""
     from consult.events.countries import group_label
-    from consult.events.stats import status_label
 
-    app.jinja_env.filters["in_zone"] = lambda moment, zone: moment.astimezone(ZoneInfo(zone))
-    app.jinja_env.filters["clock"] = lambda moment: format_time(moment, "short")
-    app.jinja_env.globals.update(group_label=group_label, status_label=status_label)
+    return {"group_label": group_label}

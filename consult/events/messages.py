@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import Constituency, User
 from consult.events.countries import GROUP_LABELS
 from consult.events.models import Event, Registration, Status
-from consult.events.stats import status_label
 from consult.extensions import db
 from consult.outbox.counts import mailing_counts
 from consult.outbox.models import Mailing, OutboxStatus
@@ -64,7 +63,7 @@ class Audience:
 
     def describe(self) -> str:
         """The audience in words, in the current language (for the log)."""
-        parts = [", ".join(status_label(s) for s in self.statuses)]
+        parts = [", ".join(str(s.label) for s in self.statuses)]
         if self.constituency_id:
             constituency = db.session.get(Constituency, self.constituency_id)
             parts.append(constituency.name if constituency else "")

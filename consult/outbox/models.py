@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
-class OutboxStatus(enum.StrEnum):
+class OutboxStatus(LabelledEnum):
     """Where a message stands."""
 
-    QUEUED = "queued"  # waiting for a worker (now, or after ``next_attempt_at``)
-    SENDING = "sending"  # claimed by a worker until ``claimed_until``
-    SENT = "sent"  # the mail server accepted it
-    FAILED = "failed"  # refused for good (5xx), or temporary failures too many times
-    SKIPPED = "skipped"  # nothing to send any more (what it was about is gone)
+    #: Waiting for a worker (now, or after ``next_attempt_at``).
+    QUEUED = "queued", _l("queued")
+    #: Claimed by a worker until ``claimed_until``.
+    SENDING = "sending", _l("sending")
+    #: The mail server accepted it.
+    SENT = "sent", _l("sent")
+    #: Refused for good (5xx), or refused for now too many times.
+    FAILED = "failed", _l("failed")
+    #: Nothing to send any more (what it was about is gone).
+    SKIPPED = "skipped", _l("not sent")
 
 
 class OutboxMessage(db.Model):

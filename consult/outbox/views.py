@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,14 +20,6 @@ from consult.outbox.models import Mailing, OutboxMessage, OutboxStatus
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
-
-STATUS_LABELS = {
-    OutboxStatus.QUEUED: _l("queued"),
-    OutboxStatus.SENDING: _l("sending"),
-    OutboxStatus.SENT: _l("sent"),
-    OutboxStatus.FAILED: _l("failed"),
-    OutboxStatus.SKIPPED: _l("not sent"),
-}
 
 
 @dataclass(frozen=True)
@@ -104,7 +95,6 @@ def index():
         mailing=mailing,
         totals=status_counts(),
         statuses=list(OutboxStatus),
-        status_labels=STATUS_LABELS,
         label_of=label_of,
         number=format_decimal,
         form=ButtonForm(),

@@ -1,4 +1,4 @@
-"""The public site: home, key elements, VIA profiles, studies, documents, members."""
+"""The public site: home, key elements, VIA profiles and their matrix, members."""
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
@@ -11,8 +11,8 @@ def init_app(app: Flask) -> None:
     from consult import signals
     from consult.demo import Seeder
     from consult.navigation import NavItem
-    from consult.public import library, manage, models, views  # noqa: F401  (routes, models)
-    from consult.public.blocks import latest_documents_block, recent_profiles_block
+    from consult.public import manage, models, views  # noqa: F401  (routes, models)
+    from consult.public.blocks import recent_profiles_block
     from consult.public.demo import seed_public
 
     app.register_blueprint(bp)
@@ -22,9 +22,7 @@ def init_app(app: Flask) -> None:
         NavItem("public.home", _l("Home"), "public", order=0),
         NavItem("public.key_elements_page", _l("Key elements"), "public", order=20),
         NavItem("public.profiles", _l("VIA profiles"), "public", order=21),
-        NavItem("public.studies", _l("Studies and documents"), "public", order=22),
         NavItem("public.directory", _l("Steering Group"), "public", order=23),
     )
     signals.home_blocks.connect(recent_profiles_block, app)
-    signals.home_blocks.connect(latest_documents_block, app)
     signals.provide(signals.demo_seeders, app, Seeder(seed_public, order=50))

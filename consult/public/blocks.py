@@ -8,19 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.public.documents import latest_public_documents
 from consult.public.models import ProfileStatus, ViaProfile
 from consult.signals import Panel
-
-
-def latest_documents_block(app: Any) -> Panel | None:
-    """The newest public documents, or nothing when there are none."""
-    documents = latest_public_documents(5)
-    if not documents:
-        return None
-    return Panel(
-        _l("Latest documents"), "public/_block_documents.html", {"documents": documents}, order=60
-    )
 
 
 def recent_profiles_block(app: Any) -> Panel | None:

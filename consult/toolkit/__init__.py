@@ -33,12 +33,10 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.toolkit.demo import seed_toolkit
-    from consult.toolkit.markdown import render_markdown
     from consult.toolkit.panels import published_sections_block, recent_comments_panel
     from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
-    app.jinja_env.filters["toolkit_markdown"] = render_markdown
     signals.provide(
         signals.nav_items,
         app,

@@ -25,17 +25,57 @@ def test_secretariat_sees_candidates_with_explanations(client, make_series):
 
 
 def test_day_grid_carries_words_not_only_colours(client, make_series):
-    """Does each grid cell give the local time and a word (good, early, late, night)?"""
+    """Does each grid cell give the local time, a sign and a word, early and late told apart?"""
     series = make_series()
     sign_in(client, series.organiser)
     html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
     grid = html[html.index('<table class="grid">') :]
-    rows = grid.count('<th scope="row">')
+    rows = grid.count('<th scope="row" class="member">')
     assert rows == 3
-    cells = re.findall(r'<td class="cell p-(\w+)">([^<]+)<br><small>(\w+)</small>', grid)
+    cells = re.findall(
+        r'<td class="cell p-(\w+)">(\d\d:\d\d)<br><span aria-hidden="true">(.)</span>'
+        r'<span class="visually-hidden">(\w+)</span>',
+        grid,
+    )
     assert len(cells) >= rows * 23
-    assert {period for period, _, word in cells} == {word for _, _, word in cells}
-    assert {"good", "night"} <= {word for _, _, word in cells}
+    assert {period for period, _, _, word in cells} == {word for _, _, _, word in cells}
+    assert {"good", "night"} <= {word for _, _, _, word in cells}
+    signs = {period: sign for period, _, sign, _ in cells}
+    assert len(set(signs.values())) == len(signs)  # one sign per part of the day
+
+
+def test_the_grid_scrolls_by_keyboard_with_names_fixed(client, make_series):
+    """Is the grid's scroll box focusable and labelled, and the member column sticky?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert re.search(
+        r'<div class="table-wrap grid-wrap" tabindex="0" role="region" aria-labelledby="grid-caption">',
+        html,
+    )
+    with client.get("/static/css/calls.css") as response:
+        css = response.get_data(as_text=True)
+    assert re.search(r"\.grid \.member \{[^}]*position: sticky", css)
+
+
+def test_a_chosen_start_lists_each_members_local_time(client, make_series):
+    """For a start chosen on a phone, does the page list every member's local time in words?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    page = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    day = re.search(r'<option value="(\d{4}-\d{2}-\d{2})" selected>', page).group(1)
+    html = client.get(f"/calls/series/{series.id}/plan?day={day}&at=14").get_data(as_text=True)
+    listing = html[
+        html.index('<ul class="local-times">') : html.index(
+            "</ul>", html.index('<ul class="local-times">')
+        )
+    ]
+    assert listing.count("<li") == 3
+    paris = next(m for m in series.members if m.timezone == "Europe/Paris")
+    assert paris.display_name in listing
+    # 14:00 in New York is 20:00 in Paris: late.
+    assert re.search(r"20:00 <small>\(Europe/Paris\)</small>, late", listing)
+    assert client.get(f"/calls/series/{series.id}/plan?at=999").status_code == 200
 
 
 def test_a_chosen_day_and_a_bad_day_parameter(client, make_series):

@@ -105,7 +105,9 @@ def test_a_receiver_order_places_it_among_the_others(app, client):
 
 def test_provided_answers_of_equal_order_keep_the_order_they_were_given_in(app, client):
     """Do two entries provided with Home's order 0 follow it, in the order they were provided?"""
-    first = signals.provide(signals.nav_items, app, NavItem("public.studies", "Tie one", order=0))
+    first = signals.provide(
+        signals.nav_items, app, NavItem("documents.studies", "Tie one", order=0)
+    )
     second = signals.provide(signals.nav_items, app, NavItem("public.profiles", "Tie two", order=0))
     try:
         nav = _nav(client.get("/").get_data(as_text=True))
@@ -168,12 +170,14 @@ def test_calls_takes_calendar_replies_in_the_full_app(app):
 
 
 #: What each capability may import from the others: users, constituencies and roles from accounts,
-#: and calls' models for the work programme (its items link to calls and their action items).
+#: calls' models for the work programme (its items link to calls and their action items), and
+#: profiles for the library (a document may belong to one, and stays hidden with it).
 #: Hooks are never a reason: they go through ``consult.signals``.
 DEPENDS_ON = {
     "accounts": set(),
     "calls": {"accounts"},
     "dashboard": {"accounts"},
+    "documents": {"accounts", "public"},
     "events": {"accounts"},
     "programme": {"accounts", "calls"},
     "public": {"accounts"},

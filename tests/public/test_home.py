@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from consult import signals
-from consult.public.models import ProfileStatus, Visibility
+from consult.public.models import ProfileStatus
 from consult.signals import Panel
 
 
@@ -40,14 +40,10 @@ def test_connected_blocks_appear_in_order_and_none_hides_one(app, client, make_p
     assert html.index("Next public events") < html.index("Recently added VIA profiles")
 
 
-def test_home_lists_latest_public_documents_and_profiles_only(client, make_document, make_profile):
-    """Are public documents and published profiles on the home page, members-only and drafts not?"""
-    make_document("Open background paper")
-    make_document("Members' draft", visibility=Visibility.MEMBERS)
+def test_home_lists_published_profiles_only(client, make_profile):
+    """Are published profiles on the home page, and drafts not?"""
     make_profile("Published code")
     make_profile("Draft code", status=ProfileStatus.DRAFT)
     html = client.get("/").get_data(as_text=True)
-    assert "Open background paper" in html
-    assert "Members&#39; draft" not in html
     assert "Published code" in html
     assert "Draft code" not in html
