@@ -34,7 +34,7 @@ from consult.accounts.models import Role, User
 from consult.accounts.services import set_password
 from consult.config import normalise_database_url
 from consult.extensions import db, limiter
-from tests.live import ROOT
+from tests.live import ROOT, csrf_token_in
 from tests.services import fail_skips_in_ci, free_port
 
 TEST_PASSWORD = "correct horse battery"
@@ -309,9 +309,9 @@ def csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[FlaskClient, 
 
     def token_from(client: FlaskClient, path: str) -> str:
         html = client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
+        token = csrf_token_in(html)
+        assert token, f"no CSRF token on {path}"
+        return token
 
     return token_from
 

@@ -126,7 +126,13 @@ class LiveServer:
         self.stop()
 
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_in(html: str) -> str | None:
+    """The CSRF token of the first form in ``html`` (whatever the order of its attributes)."""
+    match = TOKEN.search(html)
+    return match.group(1) if match else None
 
 
 def prepared(
