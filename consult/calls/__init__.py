@@ -18,7 +18,7 @@ def calls_helpers() -> dict:
 def init_app(app: Flask) -> None:
     """Register the models, routes, commands and the answers to the core's signals."""
     from consult import signals
-    from consult.calls import models, views, views_agenda, views_feed  # noqa: F401
+    from consult.calls import models, views  # noqa: F401
     from consult.calls.demo import seed_calls
     from consult.calls.feed import confirmed_calls
     from consult.calls.panels import calls_panel

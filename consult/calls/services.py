@@ -1,17 +1,15 @@
-"""Rules on calls that touch the database: planning input, confirming, rescheduling, answers."""
+"""Reading calls from the database: the planner's input, members, answers and pages' data."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.calls.checks import SHORT_NOTICE as NOTICE
 from consult.calls.models import (
-    AGENDA_REMINDER,
     ActionItem,
     AgendaItem,
     Attendance,
@@ -20,15 +18,13 @@ from consult.calls.models import (
     CallSeries,
     CallStatus,
     Holiday,
-    Notice,
     Partstat,
     SeriesMember,
 )
-from consult.calls.planner import Hours, PlanInput, PlanMember, organiser_date, too_close
+from consult.calls.planner import Hours, PlanInput, PlanMember
 from consult.calls.public_holidays import UN_HEADQUARTERS, holidays_in
 from consult.database import utcnow
 from consult.extensions import db
-from consult.transactions import Then, in_write_transaction
 
 #: Calls that took or will take place (they count for the cadence and for fairness).
 LIVE = (CallStatus.CONFIRMED, CallStatus.HELD)
@@ -124,6 +120,11 @@ def plan_input(
     )
 
 
+def active_users() -> list[User]:
+    """Every active account, by name (the people a series or an action item can name)."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.display_name)))
+
+
 def set_members(series: CallSeries, users: list[User]) -> None:
     """Invite exactly ``users`` to the series' future calls."""
     wanted = {u.id for u in users}
@@ -145,100 +146,6 @@ def start_in_range(start: datetime, now: datetime | None = None) -> bool:
         return now - timedelta(days=1) <= start <= now + HORIZON
     except OverflowError:
         return False
-
-
-class ScheduleConflict(Exception):
-    """Another call of the series is, or has just been made, too close to this start."""
-
-
-def lock_series(series_id: int) -> CallSeries:
-    """The series, its row locked until the transaction ends (SQLite holds its write lock)."""
-    return db.session.execute(
-        select(CallSeries)
-        .where(CallSeries.id == series_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-def _check_gap(series: CallSeries, start: datetime, besides: Call | None = None) -> None:
-    """Refuse ``start`` if another live call of the series is within the minimum gap."""
-    booked = booked_starts(series, besides=besides)
-    rule = PlanInput(
-        organiser_timezone=series.organiser.timezone,
-        members=(),
-        last_call=start,
-        cadence_min_days=series.cadence_min_days,
-        booked=tuple(booked),
-    )
-    if too_close(rule, organiser_date(rule, start)) is not None:
-        raise ScheduleConflict
-
-
-def confirm_call(series_id: int, start: datetime, then: Then = None) -> Call:
-    """Create a confirmed call at ``start`` with every active member invited (``then`` queues
-    the invitations in the same transaction).
-
-    Runs in its own locked transaction: the gap to every other call is checked
-    again under the series' lock, and the call takes the series' next number,
-    which a unique index keeps for one live call only, so two confirms at the
-    same moment give one call. Raises :class:`ScheduleConflict` otherwise.
-    """
-
-    def work() -> Call:
-        series = lock_series(series_id)
-        _check_gap(series, start)
-        last = db.session.scalar(
-            select(func.max(Call.number)).where(Call.series_id == series.id, Call.status.in_(LIVE))
-        )
-        members = [user for user in series.members if user.active]
-        call = Call(
-            series=series,
-            number=(last or 0) + 1,
-            starts_at=start,
-            duration_minutes=series.duration_minutes,
-            status=CallStatus.CONFIRMED,
-            attendances=[Attendance(user=user) for user in members],
-        )
-        db.session.add(call)
-        db.session.flush()
-        return call
-
-    try:
-        return in_write_transaction(work, then)
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ScheduleConflict from error
-
-
-def reschedule(call_id: int, start: datetime, then: Then = None) -> Call:
-    """Move a call; SEQUENCE rises, earlier answers are asked again, the reminder is sent anew.
-
-    The gap to the series' other calls is checked again under the series' lock
-    (:class:`ScheduleConflict` when it fails).
-    """
-
-    def work() -> Call:
-        call = db.session.get(Call, call_id)
-        lock_series(call.series_id)
-        _check_gap(call.series, start, besides=call)
-        call.starts_at = start
-        call.sequence += 1
-        db.session.execute(
-            delete(Notice).where(Notice.call_id == call.id, Notice.kind == AGENDA_REMINDER)
-        )
-        for attendance in call.attendances:
-            attendance.partstat = Partstat.NEEDS_ACTION
-            attendance.responded_at = None
-        return call
-
-    return in_write_transaction(work, then)
-
-
-def cancel_call(call: Call) -> None:
-    """Call it off; SEQUENCE rises (RFC 5546 asks for it on CANCEL too)."""
-    call.status = CallStatus.CANCELLED
-    call.sequence += 1
 
 
 def answer(attendance: Attendance, partstat: Partstat) -> None:

@@ -14,7 +14,7 @@ from consult import create_app
 from consult.accounts.constituencies import ensure_standard_constituencies
 from consult.accounts.models import Role, User
 from consult.accounts.services import set_password
-from consult.calls import services
+from consult.calls import lifecycle, services
 from consult.calls.models import Call, CallSeries
 from consult.database import utcnow
 from consult.extensions import db
@@ -52,7 +52,7 @@ def make_call(make_series) -> Callable[..., Call]:
         start = start or (utcnow() + timedelta(days=10)).replace(
             hour=14, minute=0, second=0, microsecond=0
         )
-        call = services.confirm_call(series.id, start)
+        call = lifecycle.confirm_call(series.id, start, notify=False)
         db.session.commit()
         return call
 

@@ -6,7 +6,7 @@ import re
 
 import vobject
 
-from consult.calls import services
+from consult.calls import lifecycle
 from consult.extensions import db
 from tests.calls.conftest import future
 from tests.conftest import sign_in
@@ -24,7 +24,7 @@ def test_feed_lists_my_confirmed_calls(client, make_series, make_call):
     series = make_series()
     mine = make_call(series, future(10))
     cancelled = make_call(series, future(40))
-    services.cancel_call(cancelled)
+    lifecycle.cancel_call(cancelled)
     others = make_call(make_series(name="Another series"), future(20))
     db.session.commit()
     member = next(a.user for a in mine.attendances if not a.user.is_secretariat)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from consult.calls import services
+from consult.calls import lifecycle, services
 from consult.calls.models import ActionItem, ActionStatus, CallSeries
 from consult.database import utcnow
 from consult.extensions import db
@@ -14,7 +14,9 @@ def _call_with_actions(make_member, make_secretariat):
     series = CallSeries(name="Steering Group teleconference", organiser=officer, bridge="Bridge")
     db.session.add(series)
     services.set_members(series, [officer, owner])
-    call = services.confirm_call(series.id, (utcnow() - timedelta(days=3)).replace(microsecond=0))
+    call = lifecycle.confirm_call(
+        series.id, (utcnow() - timedelta(days=3)).replace(microsecond=0), notify=False
+    )
     db.session.add_all(
         [
             ActionItem(
