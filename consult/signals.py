@@ -38,6 +38,8 @@ home_blocks = _signals.signal("home-blocks")
 profile_sections = _signals.signal("profile-sections")
 #: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
 calendar_feed = _signals.signal("calendar-feed")
+#: ``(app, user)`` -> :class:`DocumentLink` entries: files ``user`` may link to (an agenda item's).
+linkable_documents = _signals.signal("linkable-documents")
 #: ``(app)`` -> a ``consult.demo.Seeder``.
 demo_seeders = _signals.signal("demo-seeders")
 #: ``(app)`` -> a ``consult.mailin.MailHandler``.
@@ -85,3 +87,12 @@ def values(signal: Signal, **kwargs: Any) -> list[Any]:
 def ordered(signal: Signal, **kwargs: Any) -> list[Any]:
     """:func:`values`, lowest ``order`` first."""
     return sorted(values(signal, **kwargs), key=lambda item: item.order)
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """A document another capability may link to: its address (on ``PUBLIC_URL``) and title."""
+
+    url: str
+    title: str
+    order: int = 100

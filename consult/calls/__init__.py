@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from consult.calls.demo import seed_calls
     from consult.calls.feed import confirmed_calls
     from consult.calls.panels import calls_panel
+    from consult.calls.polls import send_poll_reminders_command
     from consult.calls.reminders import send_reminders_command
     from consult.calls.replies import handle_reply
     from consult.demo import Seeder
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=10))
     signals.provide(signals.demo_seeders, app, Seeder(seed_calls, order=20))
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_poll_reminders_command)

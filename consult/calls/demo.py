@@ -17,7 +17,9 @@ from consult.calls.models import (
     Call,
     CallSeries,
     CallStatus,
+    MinutesStatus,
     Partstat,
+    Presence,
 )
 from consult.database import utcnow
 from consult.demo import SECRETARIAT_EMAIL
@@ -124,7 +126,10 @@ def _call(series: CallSeries, start: datetime, status: CallStatus) -> Call:
     )
     if call is None:
         partstat = Partstat.ACCEPTED if status is CallStatus.HELD else Partstat.NEEDS_ACTION
-        invited = [Attendance(user=user, partstat=partstat) for user in series.members]
+        presence = Presence.PRESENT if status is CallStatus.HELD else Presence.UNKNOWN
+        invited = [
+            Attendance(user=user, partstat=partstat, presence=presence) for user in series.members
+        ]
         call = Call(
             series=series,
             starts_at=start,
@@ -168,7 +173,9 @@ def seed_calls(users: dict[str, User]) -> None:
         call = _call(series, start, CallStatus.HELD)
         _agenda(call, agenda, secretariat)
         call.minutes = call.minutes or minutes
-        call.minutes_published_at = call.minutes_published_at or start + timedelta(days=2)
+        call.minutes_status = MinutesStatus.CIRCULATED
+        call.minutes_approved_at = call.minutes_approved_at or start + timedelta(days=1)
+        call.minutes_circulated_at = call.minutes_circulated_at or start + timedelta(days=2)
         known = {a.title for a in call.action_items}
         for title, owner, due, status in actions:
             if title not in known:
@@ -181,4 +188,7 @@ def seed_calls(users: dict[str, User]) -> None:
         upcoming = _call(series, _upcoming_start(utcnow()), CallStatus.CONFIRMED)
         _agenda(upcoming, UPCOMING_AGENDA, secretariat)
         upcoming.agenda_published_at = None
+        for item in upcoming.agenda_items:
+            item.duration_minutes = 25
+            item.lead = secretariat
     db.session.flush()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -16,12 +21,15 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
+    URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.calls.models import ActionStatus
-from consult.forms import select_choices
+from consult.calls.models import ActionStatus, Presence
+from consult.calls.poll_models import Availability
+from consult.calls.polls import MAX_SLOTS
+from consult.forms import optional_id, select_choices
 
 
 class SeriesForm(FlaskForm):
@@ -177,3 +185,121 @@ class HolidayForm(FlaskForm):
 
     day = DateField(_l("Date"), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+
+
+# --- the availability poll -------------------------------------------------------------------
+
+
+class TypedSlot(Form):
+    """A slot typed by hand, in the organiser's zone (both fields, or neither)."""
+
+    day = DateField(_l("Date"), validators=[Optional()])
+    time = TimeField(_l("Start time"), validators=[Optional()])
+
+
+class PollForm(FlaskForm):
+    """Three to six slots to ask the members about: the planner's, or typed."""
+
+    candidates = SelectMultipleField(
+        _l("The planner's slots"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # the planner may have moved on: each start is checked anyway
+    )
+    typed = FieldList(FormField(TypedSlot), min_entries=3, max_entries=MAX_SLOTS)
+    closes_on = DateField(
+        _l("Answers until the end of (organiser's date)"), validators=[Optional()]
+    )
+
+    def starts(self, zone: str) -> tuple[list[datetime], list[str]]:
+        """The chosen starts in UTC, and what is wrong with the input, in words."""
+        found, problems = set(), []
+        for value in self.candidates.data or []:
+            try:
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    raise ValueError(value)
+                found.add(moment.astimezone(UTC))
+            except (ValueError, OverflowError):
+                problems.append(_l("One of the planner's slots is not a valid time."))
+        for entry in self.typed.entries:
+            day, moment = entry.form.day.data, entry.form.time.data
+            if (day is None) != (moment is None):
+                problems.append(_l("Give both a date and a time for each slot you type."))
+            elif day is not None:
+                found.add(datetime.combine(day, moment, ZoneInfo(zone)).astimezone(UTC))
+        return sorted(found), problems
+
+
+def poll_answer_form(slot_ids: list[int]) -> FlaskForm:
+    """A form with one yes / if need be / no choice per slot, named ``slot-<id>``."""
+
+    class PollAnswerForm(FlaskForm):
+        pass
+
+    for slot_id in slot_ids:
+        field = RadioField(
+            choices=select_choices(Availability.choices()),
+            validators=[InputRequired(message=_l("Answer for every slot."))],
+        )
+        setattr(PollAnswerForm, f"slot-{slot_id}", field)
+    return PollAnswerForm()
+
+
+# --- meeting records ---------------------------------------------------------------------------
+
+
+class AgendaItemEditForm(AgendaItemForm):
+    """The Secretariat's edit of an item: its time, who leads it."""
+
+    duration_minutes = IntegerField(
+        _l("Minutes for this item"), validators=[Optional(), NumberRange(min=1, max=480)]
+    )
+    lead = SelectField(_l("Lead speaker"), coerce=optional_id, validators=[Optional()])
+
+
+def web_address(form: Form, field: StringField) -> None:
+    """Only http and https addresses: a document link is followed by every reader."""
+    if field.data and urlsplit(field.data).scheme not in ("http", "https"):
+        raise ValidationError(_l("Enter a full address starting with https://"))
+
+
+class AgendaDocumentForm(FlaskForm):
+    """A document for an agenda item: one of the library's, or any web address with a title."""
+
+    library = SelectField(_l("From the library"), validators=[Optional()])
+    url = URLField(
+        _l("Or a web address"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address starting with https://")),
+            web_address,
+            Length(max=1000),
+        ],
+    )
+    title = StringField(_l("Its title"), validators=[Optional(), Length(max=300)])
+
+    def validate_title(self, field: StringField) -> None:
+        """A typed address needs a title; a library document brings its own."""
+        if not self.library.data and not self.url.data:
+            raise ValidationError(_l("Choose a library document or give a web address."))
+        if self.url.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the document a title."))
+
+
+def register_form(user_ids: list[int]) -> FlaskForm:
+    """The attendance register: one choice per invitee, named ``presence-<user id>``."""
+
+    class RegisterForm(FlaskForm):
+        pass
+
+    for user_id in user_ids:
+        field = RadioField(choices=select_choices(Presence.choices()), validators=[InputRequired()])
+        setattr(RegisterForm, f"presence-{user_id}", field)
+    return RegisterForm()
+
+
+class MinutesStepForm(FlaskForm):
+    """A step in the minutes' life: approve, circulate, or reopen."""
+
+    step = HiddenField(validators=[InputRequired()])

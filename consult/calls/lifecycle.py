@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.calls import notifications
+from consult.calls import notifications, polls
 from consult.calls.models import (
     AGENDA_REMINDER,
     Attendance,
@@ -63,14 +63,19 @@ def _check_gap(series: CallSeries, start: datetime, besides: Call | None = None)
         raise ScheduleConflict
 
 
-def confirm_call(series_id: int, start: datetime, *, notify: bool = True) -> Call:
+def confirm_call(
+    series_id: int, start: datetime, *, notify: bool = True, poll_id: int | None = None
+) -> Call:
     """Create a confirmed call at ``start`` with every active member invited (``then`` queues
     the invitations in the same transaction).
 
     Runs in its own locked transaction: the gap to every other call is checked
     again under the series' lock, and the call takes the series' next number,
     which a unique index keeps for one live call only, so two confirms at the
-    same moment give one call. Raises :class:`ScheduleConflict` otherwise.
+    same moment give one call. Raises :class:`ScheduleConflict` otherwise. The
+    series' open availability poll is closed in the same transaction; confirming
+    from poll ``poll_id`` raises :class:`~consult.calls.polls.PollClosed` (and
+    confirms nothing) when that poll was closed meanwhile.
     """
 
     def work() -> Call:
@@ -90,6 +95,7 @@ def confirm_call(series_id: int, start: datetime, *, notify: bool = True) -> Cal
         )
         db.session.add(call)
         db.session.flush()
+        polls.close_for_call(series.id, call, utcnow(), poll_id)
         return call
 
     try:

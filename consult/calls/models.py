@@ -43,6 +43,23 @@ class AgendaStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
+class Presence(LabelledEnum):
+    """Whether an invitee took part, as the Secretariat records it at the call."""
+
+    UNKNOWN = "unknown", _l("Not recorded")
+    PRESENT = "present", _l("Present")
+    APOLOGIES = "apologies", _l("Apologies")
+    ABSENT = "absent", _l("Absent")
+
+
+class MinutesStatus(LabelledEnum):
+    """Where a call's minutes stand: drafted, approved, then circulated to the invitees."""
+
+    DRAFT = "draft", _l("Draft")
+    APPROVED = "approved", _l("Approved")
+    CIRCULATED = "circulated", _l("Circulated")
+
+
 class ActionStatus(LabelledEnum):
     """An action item's state."""
 
@@ -140,7 +157,12 @@ class Call(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     agenda_published_at: Mapped[datetime | None]
     minutes: Mapped[str] = mapped_column(Text, default="")
-    minutes_published_at: Mapped[datetime | None]
+    #: Draft (the Secretariat only), approved (frozen), circulated (members read them).
+    minutes_status: Mapped[MinutesStatus] = mapped_column(
+        str_enum(MinutesStatus), default=MinutesStatus.DRAFT, server_default="draft"
+    )
+    minutes_approved_at: Mapped[datetime | None]
+    minutes_circulated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     series: Mapped[CallSeries] = relationship(back_populates="calls")
@@ -184,6 +206,28 @@ class Call(db.Model):
         """The invitation of ``user`` to this call, if any."""
         return next((a for a in self.attendances if a.user_id == user.id), None)
 
+    def register(self) -> dict[Presence, list[User]]:
+        """The attendance register: invitees by presence, each list by name."""
+        found: dict[Presence, list[User]] = {presence: [] for presence in Presence}
+        for attendance in sorted(self.attendances, key=lambda a: a.user.display_name):
+            found[attendance.presence].append(attendance.user)
+        return found
+
+    def item_times(self, items: list[AgendaItem]) -> dict[int, tuple[datetime, datetime]]:
+        """When each item starts and ends, from the call's start, while items give a duration."""
+        times, start = {}, self.starts_at
+        for item in items:
+            if not item.duration_minutes:
+                break
+            end = start + timedelta(minutes=item.duration_minutes)
+            times[item.id] = (start, end)
+            start = end
+        return times
+
+    def minutes_visible_to(self, user: User) -> bool:
+        """The Secretariat reads every draft; the others read circulated minutes only."""
+        return user.is_secretariat or self.minutes_status is MinutesStatus.CIRCULATED
+
 
 class Attendance(db.Model):
     """A member invited to one call, and their answer."""
@@ -198,6 +242,10 @@ class Attendance(db.Model):
     responded_at: Mapped[datetime | None]
     #: Why the last e-mail to this member failed (empty when it went out).
     delivery_error: Mapped[str] = mapped_column(String(500), default="")
+    #: The attendance register: present, apologies or absent, recorded at the call.
+    presence: Mapped[Presence] = mapped_column(
+        str_enum(Presence), default=Presence.UNKNOWN, server_default="unknown"
+    )
 
     call: Mapped[Call] = relationship(back_populates="attendances")
     #: Loaded for all attendances at once: the call page lists every answer.
@@ -242,10 +290,39 @@ class AgendaItem(db.Model):
         str_enum(AgendaStatus), default=AgendaStatus.PROPOSED
     )
     position: Mapped[int] = mapped_column(default=0)
+    #: Minutes given to the item; the page shows each item's time from the call's start.
+    duration_minutes: Mapped[int | None]
+    #: Who introduces the item.
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     call: Mapped[Call] = relationship(back_populates="agenda_items")
-    proposed_by: Mapped[User | None] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
+    documents: Mapped[list[AgendaDocument]] = relationship(
+        back_populates="item",
+        order_by="AgendaDocument.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class AgendaDocument(db.Model):
+    """A document for an agenda item: a link into the library, or any web address.
+
+    A link, not a foreign key: the library is another capability, which offers its
+    files through ``signals.linkable_documents``, and opening one still goes
+    through the library's own access check.
+    """
+
+    __tablename__ = "agenda_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(1000))
+
+    item: Mapped[AgendaItem] = relationship(back_populates="documents")
 
 
 class ActionItem(db.Model):

@@ -6,6 +6,7 @@ the letters below, and records on each invitation whether its e-mail failed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,14 @@ from flask_babel import lazy_gettext as _l
 
 from consult import ical, mail
 from consult.accounts.models import User
-from consult.calls.models import Attendance, Call, CallStatus, Partstat
+from consult.calls.models import (
+    Attendance,
+    Call,
+    CallStatus,
+    MinutesStatus,
+    Partstat,
+    Presence,
+)
 from consult.calls.services import find_attendance
 from consult.extensions import db
 from consult.outbox.letters import NothingToSend, enqueue, letter
@@ -34,10 +42,10 @@ ANSWERS = {
 }
 
 
-def local_when(call: Call, user: User) -> str:
-    """The call's date and times in ``user``'s zone and language, for an e-mail."""
+def local_span(start: datetime, end: datetime, user: User) -> str:
+    """A date and times in ``user``'s zone and language, for an e-mail."""
     zone = ZoneInfo(user.timezone or "UTC")
-    start, end = call.starts_at.astimezone(zone), call.ends_at.astimezone(zone)
+    start, end = start.astimezone(zone), end.astimezone(zone)
     locale = user.language or "en"
     return "{}, {}\u2013{} ({})".format(
         format_date(start, "full", locale=locale),
@@ -45,6 +53,26 @@ def local_when(call: Call, user: User) -> str:
         format_time(end, "short", locale=locale),
         user.timezone,
     )
+
+
+def local_when(call: Call, user: User) -> str:
+    """The call's date and times in ``user``'s zone and language, for an e-mail."""
+    return local_span(call.starts_at, call.ends_at, user)
+
+
+def item_clock(call: Call, items: list, user: User) -> dict[int, str]:
+    """Each timed agenda item's start and end in ``user``'s zone (untimed items: empty)."""
+    zone = ZoneInfo(user.timezone or "UTC")
+    locale = user.language or "en"
+    times = call.item_times(items)
+    return {
+        item.id: "{}\u2013{}".format(
+            *(format_time(m.astimezone(zone), "short", locale=locale) for m in times[item.id])
+        )
+        if item.id in times
+        else ""
+        for item in items
+    }
 
 
 def rsvp_token(attendance: Attendance) -> str:
@@ -223,6 +251,7 @@ def agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         user=attendance.user,
         when=local_when(call, attendance.user),
         items=call.published_agenda,
+        times=item_clock(call, call.published_agenda, attendance.user),
         links=rsvp_links(attendance),
         page=external_url("calls.call", call_id=call.id),
     )
@@ -244,4 +273,68 @@ def failure_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         when=local_when(call, organiser),
         failed=sorted((address, reason) for address, reason in params["failed"]),
         page=external_url("calls.call", call_id=call.id),
+    )
+
+
+# --- meeting records: the agenda when it is published, the minutes when circulated ------------
+
+AGENDA_PUBLISHED = "calls.agenda-published"
+MINUTES = "calls.minutes"
+
+
+def queue_published_agenda(call: Call) -> None:
+    """Queue the agenda, just published, for every active invitee."""
+    for attendance in call.attendances:
+        if attendance.user.active:
+            enqueue(
+                attendance.user.email,
+                AGENDA_PUBLISHED,
+                {"call": call.id, "user": attendance.user_id},
+            )
+
+
+def queue_minutes(call: Call) -> None:
+    """Queue the circulated minutes for every active invitee."""
+    for attendance in call.attendances:
+        if attendance.user.active:
+            enqueue(attendance.user.email, MINUTES, {"call": call.id, "user": attendance.user_id})
+
+
+@letter(AGENDA_PUBLISHED, label=_l("Call agenda published"), on_result=_record)
+def published_agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The agenda as the Secretariat published it: times, leads and documents."""
+    call, attendance = _invitation(params)
+    if call.status is not CallStatus.CONFIRMED or call.agenda_published_at is None:
+        raise NothingToSend("the call is no longer confirmed, or its agenda not published")
+    return mail.compose(
+        attendance.user,
+        "calls/agenda",
+        _l("Agenda published: %(name)s", name=call.series.name),
+        call=call,
+        user=attendance.user,
+        when=local_when(call, attendance.user),
+        items=call.published_agenda,
+        times=item_clock(call, call.published_agenda, attendance.user),
+        links=rsvp_links(attendance),
+        page=external_url("calls.call", call_id=call.id, _anchor="agenda"),
+        published=True,
+    )
+
+
+@letter(MINUTES, label=_l("Call minutes circulated"), on_result=_record)
+def minutes_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The approved minutes, with the attendance register, to every invitee."""
+    call, attendance = _invitation(params)
+    if call.minutes_status is not MinutesStatus.CIRCULATED:
+        raise NothingToSend("the minutes were reopened before this went out")
+    return mail.compose(
+        attendance.user,
+        "calls/minutes",
+        _l("Minutes: %(name)s", name=call.series.name),
+        call=call,
+        user=attendance.user,
+        when=local_when(call, attendance.user),
+        register=call.register(),
+        Presence=Presence,
+        page=external_url("calls.call", call_id=call.id, _anchor="minutes"),
     )

@@ -348,6 +348,20 @@ def explain(plan: PlanInput, start: datetime, score: float = 0.0) -> Candidate:
     )
 
 
+def assess(plan: PlanInput, start: datetime, burden: dict[int, float] | None = None) -> Candidate:
+    """Any start (a slot typed by hand too), scored by the same rule as the planner's slots."""
+    burden = burdens(plan) if burden is None else burden
+    score = 0.0
+    for member in plan.members:
+        local = start.astimezone(_zone(member.timezone))
+        if member.is_away(local.date()):
+            score += away_points(plan)
+            continue
+        period = classify(local.hour * 60 + local.minute, plan.duration_minutes, plan.hours)
+        score += POINTS[period] - DISCOMFORT[period] * plan.fairness * burden[member.id]
+    return explain(plan, start, round(score, 6))
+
+
 def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, Skip]]]:
     first, last = window(plan)
     days, skipped = [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -67,14 +68,20 @@ def holiday_country(user: User) -> str | None:
 
 
 def plan_input(
-    series: CallSeries, now: datetime | None = None, *, besides: Call | None = None
+    series: CallSeries,
+    now: datetime | None = None,
+    *,
+    besides: Call | None = None,
+    covering: Sequence[datetime] = (),
 ) -> PlanInput:
     """Everything the planner needs about ``series``, read from the database.
 
     The window counts from the series' latest confirmed or held call, wherever it
     falls, so a call already confirmed further out is never planned over. When a
     call is being moved (``besides``), it is left out of the calls it must keep
-    its distance from.
+    its distance from. Public holidays are read for the window and for the starts
+    in ``covering`` (a move, a slot typed by hand), so a start outside the window
+    is checked against them too.
     """
     now = now or utcnow()
     members = [m for m in series.members if m.active]
@@ -94,6 +101,9 @@ def plan_input(
     # Holidays are looked up over the window, a day wider on each side for zones ahead or behind.
     first = (anchor + timedelta(days=series.cadence_min_days - 1)).date()
     last = (anchor + timedelta(days=series.cadence_max_days + 1)).date()
+    for start in covering:
+        first = min(first, (start - timedelta(days=1)).date())
+        last = max(last, (start + timedelta(days=1)).date())
     closed = set(db.session.scalars(select(Holiday.day)))
     closed.update(day for day, _ in holidays_in(holiday_country(series.organiser), first, last))
     return PlanInput(

@@ -15,7 +15,11 @@ def init_app(app: Flask) -> None:
     from consult import signals
     from consult.demo import Seeder
     from consult.documents import models, views  # noqa: F401  (routes, models)
-    from consult.documents.blocks import latest_documents_block, profile_documents
+    from consult.documents.blocks import (
+        latest_documents_block,
+        linkable_documents,
+        profile_documents,
+    )
     from consult.documents.demo import seed_documents
     from consult.navigation import NavItem
 
@@ -27,4 +31,5 @@ def init_app(app: Flask) -> None:
     )
     signals.home_blocks.connect(latest_documents_block, app)
     signals.profile_sections.connect(profile_documents, app)
+    signals.linkable_documents.connect(linkable_documents, app)
     signals.provide(signals.demo_seeders, app, Seeder(seed_documents, order=55))

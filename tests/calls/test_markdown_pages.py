@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from consult.calls.models import AgendaItem, AgendaStatus, CallStatus
+from consult.calls.models import AgendaItem, AgendaStatus, CallStatus, MinutesStatus
 from consult.database import utcnow
 from consult.extensions import db
 from tests.conftest import sign_in
@@ -30,6 +30,7 @@ def test_no_xss_payload_survives_in_minutes_or_agenda(client, make_call, payload
     call.status = CallStatus.HELD
     call.agenda_published_at = utcnow()
     call.minutes = marked(payload)
+    call.minutes_status = MinutesStatus.CIRCULATED  # members read circulated minutes only
     db.session.commit()
     html = sign_in(client, member).get(f"/calls/{call.id}").get_data(as_text=True)
     assert marked_problems(html, expected=2) == []

@@ -1,25 +1,28 @@
-"""Agenda items, minutes and action items of a call."""
+"""Agenda items of a call (their times, leads and documents), and action items."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from consult import signals
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
-from consult.calls import bp
+from consult.calls import bp, records
 from consult.calls.forms import (
     ActionItemForm,
     ActionStatusForm,
+    AgendaDocumentForm,
+    AgendaItemEditForm,
     AgendaItemForm,
-    MinutesForm,
 )
 from consult.calls.models import (
     ActionItem,
     ActionStatus,
+    AgendaDocument,
     AgendaItem,
     AgendaStatus,
     Call,
@@ -27,7 +30,7 @@ from consult.calls.models import (
 )
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import ButtonForm, select_choices
+from consult.forms import INVALID, ButtonForm, select_choices
 from consult.ordering import move
 
 
@@ -94,30 +97,113 @@ def judge_item(call_id: int, item_id: int, verdict: str):
 @bp.post("/calls/<int:call_id>/agenda/publish")
 @secretariat_required
 def publish_agenda(call_id: int):
-    """Publish the agenda: members see it on the call page, the reminder carries it."""
+    """Publish the agenda: members see it on the call page and every invitee gets it by e-mail."""
     call = db.get_or_404(Call, call_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    call.agenda_published_at = utcnow()
+    try:
+        records.publish_agenda(call, utcnow())
+    except records.NotConfirmed:
+        flash(_("Only the agenda of a confirmed call is published."), "error")
+        return _back(call, "agenda")
     db.session.commit()
-    flash(_("The agenda is published."), "success")
+    flash(_("The agenda is published and e-mailed to the invitees."), "success")
     return _back(call, "agenda")
 
 
-@bp.post("/calls/<int:call_id>/minutes")
+def _agenda_item(call_id: int, item_id: int) -> AgendaItem:
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.call_id != call_id:
+        abort(404)
+    return item
+
+
+def _item_form(item: AgendaItem, *, posted: bool) -> AgendaItemEditForm:
+    """The item's form, filled from the request when it was ``posted``, else from the item."""
+    if posted:
+        form = AgendaItemEditForm()
+    else:
+        form = AgendaItemEditForm(formdata=None, obj=item)
+        form.lead.data = item.lead_id
+    invitees = sorted((a.user for a in item.call.attendances), key=lambda u: u.display_name)
+    form.lead.choices = select_choices(
+        [("", _("— None —")), *((u.id, u.display_name) for u in invitees)]
+    )
+    return form
+
+
+def _library(form: AgendaDocumentForm) -> dict[str, str]:
+    """The library's files the Secretariat may link to, by address (none without the library)."""
+    user = current_user._get_current_object()
+    found = {
+        link.url: link.title for link in signals.ordered(signals.linkable_documents, user=user)
+    }
+    form.library.choices = select_choices([("", _("— Choose —")), *found.items()])
+    return found
+
+
+def _item_page(item: AgendaItem, form, document_form, status: int):
+    return render_template(
+        "calls/agenda_item.html",
+        call=item.call,
+        item=item,
+        form=form,
+        document_form=document_form,
+        button=ButtonForm(),
+    ), status
+
+
+@bp.route("/calls/<int:call_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @secretariat_required
-def save_minutes(call_id: int):
-    """Record the minutes of a held call."""
-    call = db.get_or_404(Call, call_id)
-    form = MinutesForm()
-    if call.status is not CallStatus.HELD or not form.validate_on_submit():
-        flash(_("Minutes are kept for held calls (at most 50,000 characters)."), "error")
-        return _back(call, "minutes")
-    call.minutes = form.minutes.data or ""
-    call.minutes_published_at = utcnow()
+def edit_item(call_id: int, item_id: int):
+    """The Secretariat sets an item's title, details, minutes and lead speaker, and its documents."""
+    item = _agenda_item(call_id, item_id)
+    form = _item_form(item, posted=request.method == "POST")
+    if form.validate_on_submit():
+        item.title = form.title.data
+        item.details = form.details.data or ""
+        item.duration_minutes = form.duration_minutes.data
+        item.lead_id = form.lead.data
+        db.session.commit()
+        flash(_("The item is saved."), "success")
+        return _back(item.call, "agenda")
+    document_form = AgendaDocumentForm(formdata=None, prefix="document")
+    _library(document_form)
+    return _item_page(item, form, document_form, INVALID if form.is_submitted() else 200)
+
+
+@bp.post("/calls/<int:call_id>/agenda/<int:item_id>/documents")
+@secretariat_required
+def add_document(call_id: int, item_id: int):
+    """Link a document to an item: one from the library, or any web address with a title."""
+    item = _agenda_item(call_id, item_id)
+    form = AgendaDocumentForm(prefix="document")
+    library = _library(form)
+    if not form.validate_on_submit():
+        return _item_page(item, _item_form(item, posted=False), form, INVALID)
+    if form.url.data:
+        url, title = form.url.data, form.title.data.strip()
+    else:
+        url = form.library.data
+        title = (form.title.data or "").strip() or library[url]
+    item.documents.append(AgendaDocument(url=url, title=title[:300]))
     db.session.commit()
-    flash(_("The minutes are saved."), "success")
-    return _back(call, "minutes")
+    flash(_("The document is linked to the item."), "success")
+    return redirect(url_for("calls.edit_item", call_id=call_id, item_id=item.id))
+
+
+@bp.post("/calls/<int:call_id>/agenda/<int:item_id>/documents/<int:document_id>/delete")
+@secretariat_required
+def remove_document(call_id: int, item_id: int, document_id: int):
+    """Unlink a document from an item (the document itself stays where it is)."""
+    document = db.get_or_404(AgendaDocument, document_id)
+    if document.item_id != item_id or document.item.call_id != call_id:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    db.session.delete(document)
+    db.session.commit()
+    return redirect(url_for("calls.edit_item", call_id=call_id, item_id=item_id))
 
 
 @bp.post("/calls/<int:call_id>/actions")

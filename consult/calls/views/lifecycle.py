@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.accounts.roles import member_required, secretariat_required
-from consult.calls import bp, lifecycle, notifications, services
+from consult.calls import bp, lifecycle, notifications, records, services
 from consult.calls.checks import StartReview, review_start
 from consult.calls.forms import (
     ActionItemForm,
@@ -20,9 +20,12 @@ from consult.calls.forms import (
     AnswerForm,
     ConfirmForm,
     MinutesForm,
+    MinutesStepForm,
     RescheduleForm,
+    register_form,
 )
-from consult.calls.models import Call, CallSeries, CallStatus, Partstat
+from consult.calls.models import Call, CallSeries, CallStatus, Partstat, Presence
+from consult.calls.polls import PollClosed
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, select_choices
@@ -44,6 +47,38 @@ def _to_acknowledge(review: StartReview, form, action: str, back: str):
     return render_template("calls/review.html", review=review, form=form, action=action, back=back)
 
 
+def confirm_start(
+    series: CallSeries, start: datetime, form: ConfirmForm, action: str, back: str, **poll
+):
+    """The one way to a confirmed call, from the planner or from a poll (``poll_id``).
+
+    The start is checked (refused, or its warnings shown until acknowledged), then
+    confirmed under the series' lock; the invitations are queued with the call.
+    """
+    now = utcnow()
+    if not services.start_in_range(start, now):
+        return _out_of_range(back)
+    if start < now:
+        flash(_("That slot is not valid any more; choose another."), "error")
+        return redirect(back)
+    g.page_timezone = series.organiser.timezone
+    review = review_start(services.plan_input(series, now, covering=[start]), start, now)
+    if not review.accepted:
+        return _refused(review, back)
+    if review.warnings and form.acknowledged.data != "1":
+        return _to_acknowledge(review, form, action, back)
+    try:
+        call = lifecycle.confirm_call(series.id, start, poll_id=poll.get("poll_id"))
+    except lifecycle.ScheduleConflict:
+        flash(_("Another call of this series was confirmed at the same time; plan again."), "error")
+        return redirect(back)
+    except PollClosed:
+        flash(_("The poll was closed meanwhile: nothing was confirmed."), "error")
+        return redirect(back)
+    flash(_("The call is confirmed and the invitations are on their way."), "success")
+    return redirect(url_for("calls.call", call_id=call.id))
+
+
 @bp.post("/calls/series/<int:series_id>/confirm")
 @secretariat_required
 def confirm(series_id: int):
@@ -52,9 +87,7 @@ def confirm(series_id: int):
     form = ConfirmForm()
     back = url_for("calls.plan", series_id=series.id)
     start = form.start_moment() if form.validate_on_submit() else None
-    if start is not None and not services.start_in_range(start):
-        return _out_of_range(back)
-    if start is None or start < utcnow():
+    if start is None:
         flash(_("That slot is not valid any more; choose another."), "error")
         return redirect(back)
     existing = db.session.scalar(
@@ -67,19 +100,7 @@ def confirm(series_id: int):
     if existing is not None:  # a second click on the same button
         flash(_("This call is already confirmed."), "info")
         return redirect(url_for("calls.call", call_id=existing.id))
-    g.page_timezone = series.organiser.timezone
-    review = review_start(services.plan_input(series), start, utcnow())
-    if not review.accepted:
-        return _refused(review, back)
-    if review.warnings and form.acknowledged.data != "1":
-        return _to_acknowledge(review, form, url_for("calls.confirm", series_id=series.id), back)
-    try:
-        call = lifecycle.confirm_call(series.id, start)
-    except lifecycle.ScheduleConflict:
-        flash(_("Another call of this series was confirmed at the same time; plan again."), "error")
-        return redirect(back)
-    flash(_("The call is confirmed and the invitations are on their way."), "success")
-    return redirect(url_for("calls.call", call_id=call.id))
+    return confirm_start(series, start, form, url_for("calls.confirm", series_id=series.id), back)
 
 
 @bp.get("/calls/<int:call_id>")
@@ -100,6 +121,16 @@ def call(call_id: int):
     )
     visible_items = call.agenda_for(current_user)
     attendances = sorted(call.attendances, key=lambda a: (a.partstat.value, a.user.display_name))
+    now = utcnow()
+    register = None
+    if current_user.is_secretariat and records.can_register(call, now):
+        register = register_form([a.user_id for a in call.attendances])
+        for a in call.attendances:
+            # Until recorded, a member who declined is offered as having sent apologies.
+            offered = a.presence
+            if offered is Presence.UNKNOWN and a.partstat is Partstat.DECLINED:
+                offered = Presence.APOLOGIES
+            getattr(register, f"presence-{a.user_id}").data = offered.value
     return render_template(
         "calls/call.html",
         call=call,
@@ -114,8 +145,14 @@ def call(call_id: int):
         reschedule_form=RescheduleForm(),
         form=ButtonForm(),
         items=visible_items,
-        now=utcnow(),
+        times=call.item_times(visible_items),
+        now=now,
         Partstat=Partstat,
+        Presence=Presence,
+        register_form=register,
+        register=call.register(),
+        by_name=sorted(call.attendances, key=lambda a: a.user.display_name),
+        step_form=MinutesStepForm(),
         organiser_zone=call.series.organiser.timezone,
     )
 
@@ -138,7 +175,9 @@ def reschedule(call_id: int):
         flash(_("A call cannot be moved into the past."), "error")
         return redirect(back)
     g.page_timezone = call.series.organiser.timezone
-    review = review_start(services.plan_input(call.series, besides=call), start, utcnow())
+    review = review_start(
+        services.plan_input(call.series, besides=call, covering=[start]), start, utcnow()
+    )
     if not review.accepted:
         return _refused(review, back)
     if review.warnings and form.acknowledged.data != "1":

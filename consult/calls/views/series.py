@@ -13,13 +13,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
-from consult.calls import bp, services
+from consult.calls import bp, polls, services
 from consult.calls.forms import ConfirmForm, SeriesForm
 from consult.calls.models import Call, CallSeries, CallStatus
 from consult.calls.planner import best_on_day, day_grid, explain, plan_call, window
+from consult.calls.poll_models import Availability
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, select_choices
+from consult.forms import INVALID, ButtonForm, select_choices
 
 
 @bp.get("/calls")
@@ -102,7 +103,10 @@ def plan(series_id: int):
     """The planner: the best slots in the window, explained, and a day grid."""
     series = db.get_or_404(CallSeries, series_id)
     g.page_timezone = series.organiser.timezone
-    data = services.plan_input(series)
+    now = utcnow()
+    poll = polls.open_poll(series)
+    asked = [slot.starts_at for slot in poll.slots] if poll else []
+    data = services.plan_input(series, now, covering=asked)
     result = plan_call(data, limit=5)
     first, last = window(data)
     default = first
@@ -125,4 +129,8 @@ def plan(series_id: int):
         form=ConfirmForm(),
         zone=data.organiser_timezone,
         upcoming=services.next_call(series),
+        poll=polls.summarise(poll, data, now) if poll else None,
+        last_poll=None if poll else polls.latest_poll(series),
+        button=ButtonForm(),
+        Availability=Availability,
     )
