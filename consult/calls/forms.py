@@ -279,12 +279,19 @@ class AgendaDocumentForm(FlaskForm):
     )
     title = StringField(_l("Its title"), validators=[Optional(), Length(max=300)])
 
-    def validate_title(self, field: StringField) -> None:
-        """A typed address needs a title; a library document brings its own."""
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """One of the two, and a typed address needs a title (a library document has its own)."""
+        valid = super().validate(extra_validators)
         if not self.library.data and not self.url.data:
-            raise ValidationError(_l("Choose a library document or give a web address."))
-        if self.url.data and not (field.data or "").strip():
-            raise ValidationError(_l("Give the document a title."))
+            self.url.errors = [
+                *self.url.errors,
+                _l("Choose a library document or give a web address."),
+            ]
+            return False
+        if self.url.data and not (self.title.data or "").strip():
+            self.title.errors = [*self.title.errors, _l("Give the document a title.")]
+            return False
+        return valid
 
 
 def register_form(user_ids: list[int]) -> FlaskForm:

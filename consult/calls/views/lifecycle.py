@@ -123,7 +123,8 @@ def call(call_id: int):
     attendances = sorted(call.attendances, key=lambda a: (a.partstat.value, a.user.display_name))
     now = utcnow()
     register = None
-    if current_user.is_secretariat and records.can_register(call, now):
+    started = records.can_register(call, now)
+    if current_user.is_secretariat and started:
         register = register_form([a.user_id for a in call.attendances])
         for a in call.attendances:
             # Until recorded, a member who declined is offered as having sent apologies.
@@ -150,7 +151,7 @@ def call(call_id: int):
         Partstat=Partstat,
         Presence=Presence,
         register_form=register,
-        register=call.register(),
+        register=call.register() if started else None,
         by_name=sorted(call.attendances, key=lambda a: a.user.display_name),
         step_form=MinutesStepForm(),
         organiser_zone=call.series.organiser.timezone,
