@@ -11,7 +11,9 @@ from babel.dates import format_time
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from consult.calls.models import Call, CallStatus
+from consult.calls import lifecycle, services
+from consult.calls.models import AwayPeriod, Call, CallStatus
+from consult.calls.planner import assess, burdens, plan_call
 from consult.calls.poll_models import Availability, Poll, PollAnswer, PollStatus
 from consult.extensions import db
 from tests.conftest import body_text, links_in, sign_in
@@ -354,3 +356,27 @@ def test_confirming_from_the_planner_closes_the_open_poll(frozen, client, make_s
     db.session.refresh(poll)
     assert poll.status is PollStatus.CLOSED and poll.call is not None
     assert poll.call.starts_at == start
+
+
+def test_a_poll_slot_is_scored_as_the_planner_scores_it(frozen, make_series):
+    """Is the score shown beside a poll slot the planner's own score for that start, absences
+    and the fairness term included?"""
+    series = make_series()
+    member = _member(series, "Asia/Kolkata")
+    db.session.add(
+        AwayPeriod(
+            user=member,
+            starts_on=NOW.date() + timedelta(days=1),
+            ends_on=NOW.date() + timedelta(days=3),
+        )
+    )
+    past = lifecycle.confirm_call(series.id, NOW - timedelta(days=30, hours=13), notify=False)
+    past.status = CallStatus.HELD  # a night for New York and Paris: their burden weighs
+    db.session.commit()
+    data = services.plan_input(series)
+    assert any(burdens(data).values())
+    candidates = plan_call(data, limit=6).candidates
+    assert any(c.away for c in candidates)
+    for candidate in candidates:
+        assert assess(data, candidate.start).score == pytest.approx(candidate.score)
+        assert assess(data, candidate.start).away == candidate.away

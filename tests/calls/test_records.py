@@ -14,7 +14,7 @@ from consult.database import utcnow
 from consult.documents.models import Visibility
 from consult.extensions import db
 from tests.conftest import body_html, body_text, sign_in
-from tests.documents.conftest import make_document  # noqa: F401  (a fixture)
+from tests.documents.conftest import make_document as make_document  # a fixture
 
 
 def _members(call):
@@ -98,7 +98,8 @@ def test_the_secretariat_times_an_item_and_names_its_lead(client, make_call):
     assert f"Lead: {paris.display_name}" in html
     # The organiser reads New York time: the second item starts 15 minutes after the call.
     times = re.findall(r'<span class="item-time">([^<]+)</span>', html)
-    assert len(times) == 2 and times[0].split("–")[1] == times[1].split("–")[0]
+    dash = "\u2013"
+    assert len(times) == 2 and times[0].split(dash)[1] == times[1].split(dash)[0]
 
 
 def test_bad_item_times_and_leads_are_refused(client, make_call, make_member):
@@ -135,7 +136,12 @@ def test_members_cannot_edit_items(client, make_call):
     assert item.documents == []
 
 
-def test_items_link_library_documents_and_web_addresses(client, make_call, make_document, mailbox):
+def test_items_link_library_documents_and_web_addresses(
+    client,
+    make_call,
+    make_document,
+    mailbox,
+):
     """Can an item link a document of the library (by its title) and any web address, both
     shown on the call page and in the published agenda?"""
     call = make_call()
