@@ -1,0 +1,241 @@
+"""VTIMEZONE components in the form every calendar program keeps, from the zone database.
+
+Why not a library: icalendar's ``Timezone.from_tzinfo`` lists every onset as an RDATE
+after a 1970 DTSTART, with a COMMENT directly under VTIMEZONE (RFC 5545 does not allow
+one there); vobject's ``TimezoneComponent`` assumes whole-hour, one-hour, never-December
+changes; the zone files shipped as iCalendar data (vzic) start every rule in 1970, so
+older dates come out wrong and they lag the ``tzdata`` that ``zoneinfo`` reads. Here
+the clock changes are found with ``zoneinfo`` itself and written as yearly rules.
+
+What Outlook and Exchange keep decides the shape ([MS-OXCICAL] 2.1.3.1.1.19): TZID,
+and of the STANDARD and the DAYLIGHT sub-component with the latest DTSTART only
+DTSTART, RRULE (a single ``BYMONTH`` and ``BYDAY=nDD``), TZOFFSETFROM and TZOFFSETTO;
+RDATE is dropped, and a zone without DAYLIGHT is one fixed offset. So:
+
+- each run of yearly changes that follow one rule is a sub-component with an RRULE,
+  its DTSTART the first change from shortly before the first event on; the rule in
+  force for the last events therefore has the latest DTSTART;
+- a rule that ended before the last event (a calendar spanning the change of rule)
+  keeps its changes as RDATEs, which Outlook ignores and everyone else reads;
+- a zone with no change near the events gets one STANDARD and nothing else;
+- DTSTART is the wall-clock time *before* the change, read with TZOFFSETFROM
+  (RFC 5545 3.6.5), to the second.
+
+A rule that ends after the last event says so with UNTIL, in UTC (RFC 5545 3.6.5).
+One that ended before it is written as RDATEs instead: dateutil (under icalendar,
+vobject and recurring_ical_events) compares UNTIL with local times and would drop the
+last change of a rule east of Greenwich.
+
+Each zone's component is built once per process for a range of years
+(:func:`vtimezone`), because every invitation needs it.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+#: How far past the last event the rules are read, so that "last Sunday" and "fourth
+#: Sunday" (which agree in some years) are told apart and an open rule is known to last.
+LOOKAHEAD_YEARS = 8
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_LAST = 0  # "the last <weekday> of the month"; other day rules are the first day of a week
+_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a zone's offset from UTC."""
+
+    at: datetime  #: the instant, in UTC
+    before: timedelta  #: offset from UTC until then
+    after: timedelta  #: offset from UTC from then on
+    daylight: bool  #: whether the new offset is daylight-saving time
+    name: str  #: the new offset's abbreviation (TZNAME)
+
+    @property
+    def onset(self) -> datetime:
+        """The wall-clock time just before the change: DTSTART, read with TZOFFSETFROM."""
+        return (self.at + self.before).replace(tzinfo=None)
+
+
+def changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[Change]:
+    """Every change of ``zone``'s UTC offset between two instants, to the second.
+
+    The offset is sampled daily and each difference narrowed down by bisection; two
+    changes less than a day apart would be missed (the zone database has none).
+    """
+
+    def offset(timestamp: int) -> timedelta:
+        return datetime.fromtimestamp(timestamp, zone).utcoffset() or timedelta()
+
+    found = []
+    low, high = int(start.timestamp()), int(end.timestamp())
+    current = offset(low)
+    while low < high:
+        step = min(low + _DAY, high)
+        following = offset(step)
+        if following != current:
+            before, after = low, step  # offset(before) == current != offset(after)
+            while after - before > 1:
+                middle = (before + after) // 2
+                if offset(middle) == current:
+                    before = middle
+                else:
+                    after = middle
+            instant = datetime.fromtimestamp(after, zone)
+            found.append(
+                Change(
+                    at=instant.astimezone(UTC),
+                    before=current,
+                    after=following,
+                    daylight=_is_daylight(instant, datetime.fromtimestamp(before, zone)),
+                    name=instant.tzname() or "",
+                )
+            )
+            current = following
+        low = step
+    return found
+
+
+def _is_daylight(instant: datetime, previous: datetime) -> bool:
+    """Daylight time as calendar programs understand it: the clock set forward for summer.
+
+    The zone database counts Irish winter time (and Morocco's Ramadan time) as a
+    *negative* saving; the summer offset beside it is then the daylight one.
+    """
+    saving, earlier = instant.dst() or timedelta(), previous.dst() or timedelta()
+    return saving > timedelta() or (not saving and earlier < timedelta())
+
+
+def _day_rules(day: date) -> set[int]:
+    """The monthly day rules that give ``day``: ``_LAST`` and/or first days of a week."""
+    shortest = 28 if day.month == 2 else gregorian.monthrange(2001, day.month)[1]
+    rules = {first for first in range(max(1, day.day - 6), day.day + 1) if first + 6 <= shortest}
+    if day.day > gregorian.monthrange(day.year, day.month)[1] - 7:
+        rules.add(_LAST)
+    return rules
+
+
+@dataclass
+class _Run:
+    """Changes of one kind in consecutive years that one yearly rule describes."""
+
+    changes: list[Change]
+    rules: set[int] = field(default_factory=set)
+
+    @staticmethod
+    def signature(change: Change) -> tuple:
+        onset = change.onset
+        return (
+            change.daylight,
+            change.before,
+            change.after,
+            change.name,
+            onset.month,
+            onset.weekday(),
+            onset.time(),
+        )
+
+    def takes(self, change: Change) -> bool:
+        """Add ``change`` when it is next year's instance of this run's rule."""
+        last = self.changes[-1]
+        rules = self.rules & _day_rules(change.onset.date())
+        if (
+            change.onset.year != last.onset.year + 1
+            or self.signature(change) != self.signature(last)
+            or not rules
+        ):
+            return False
+        self.changes.append(change)
+        self.rules = rules
+        return True
+
+    def rrule(self, until: datetime | None) -> vRecur:
+        """The yearly rule: last or nth weekday of the month, else a weekday in a week."""
+        onset = self.changes[0].onset
+        weekday = _WEEKDAYS[onset.weekday()]
+        parts: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": onset.month}
+        if until is not None:
+            parts["UNTIL"] = until
+        nth = sorted(first for first in self.rules if first in (1, 8, 15, 22))
+        if _LAST in self.rules:
+            parts["BYDAY"] = f"-1{weekday}"
+        elif nth:
+            parts["BYDAY"] = f"{nth[0] // 7 + 1}{weekday}"
+        else:  # e.g. "the Friday before the last Sunday": a weekday in a fixed week
+            first = min(self.rules)
+            parts["BYDAY"] = weekday
+            parts["BYMONTHDAY"] = list(range(first, first + 7))
+        return vRecur(parts)
+
+
+def _runs(found: list[Change]) -> list[_Run]:
+    runs: list[_Run] = []
+    for change in found:
+        open_runs = [run for run in runs if run.changes[-1].daylight == change.daylight]
+        if not (open_runs and open_runs[-1].takes(change)):
+            runs.append(_Run([change], _day_rules(change.onset.date())))
+    return runs
+
+
+def _observance(change: Change) -> TimezoneStandard | TimezoneDaylight:
+    observance = TimezoneDaylight() if change.daylight else TimezoneStandard()
+    observance.add("dtstart", change.onset)
+    observance.add("tzoffsetfrom", change.before)
+    observance.add("tzoffsetto", change.after)
+    observance.add("tzname", change.name)
+    return observance
+
+
+def _fixed(zone: ZoneInfo, since: datetime, at: datetime) -> TimezoneStandard:
+    """One STANDARD for a zone whose offset did not change recently."""
+    local = at.astimezone(zone)
+    offset = local.utcoffset() or timedelta()
+    at = (since - offset).replace(tzinfo=UTC)
+    return _observance(Change(at, offset, offset, False, local.tzname() or ""))
+
+
+@lru_cache(maxsize=512)
+def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of ``tzid`` for events from ``first_year`` to ``last_year`` (local dates).
+
+    Cached: the component is shared, and must not be changed by its users.
+    """
+    zone = ZoneInfo(tzid)
+    first = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
+    last = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    horizon = datetime(last_year + 1 + LOOKAHEAD_YEARS, 1, 1, tzinfo=UTC)
+    found = changes(zone, first - timedelta(days=366), horizon)
+    earlier = [change for change in found if change.at <= first]
+    # The offset in force when the events begin started with the last change before them.
+    since = earlier[-1].at if earlier else None
+
+    component = Timezone()
+    component.add("tzid", tzid)
+    observances: list[TimezoneStandard | TimezoneDaylight] = []
+    if since is None:
+        observances.append(_fixed(zone, datetime(first_year - 1, 1, 1), first))
+    final_year = horizon.year - 1
+    for run in _runs(found):
+        shown = [c for c in run.changes if (since is None or c.at >= since) and c.at < last]
+        if not shown:
+            continue
+        observance = _observance(shown[0])
+        end = run.changes[-1]
+        if end.onset.year >= final_year:
+            observance.add("rrule", run.rrule(None))  # in force as far as the rules are read
+        elif end.at >= last:
+            observance.add("rrule", run.rrule(end.at))
+        elif len(shown) > 1:
+            observance.add("rdate", [change.onset for change in shown[1:]])
+        observances.append(observance)
+    for observance in sorted(observances, key=lambda o: o.DTSTART):
+        component.add_component(observance)
+    return component
