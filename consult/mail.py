@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
@@ -121,9 +122,13 @@ def compose(
 
 
 def build(message: Message) -> EmailMessage:
-    """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached."""
+    """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached.
+
+    Lines end in CRLF everywhere, as RFC 5322 and iCalendar (RFC 5545 3.1) want, in the
+    outbox files too: some calendar programs refuse a text/calendar part with bare LFs.
+    """
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    email = EmailMessage()
+    email = EmailMessage(policy=SMTP)
     email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
     email["From"] = sender
     email["To"] = message.to
