@@ -4,6 +4,10 @@ Invitations follow iTIP (RFC 5546): METHOD:REQUEST for a new or changed
 meeting, METHOD:CANCEL to call it off, with the same UID for the meeting's
 whole life and a SEQUENCE raised on every change. Replies (METHOD:REPLY) from
 mail clients are read back with :func:`parse_replies`.
+
+Times are written in the meeting's zone, with a VTIMEZONE for each zone used from
+:mod:`consult.vtimezone` (yearly rules, as Outlook keeps them), never icalendar's
+``add_missing_timezones`` (1970-based RDATE lists that Outlook drops).
 """
 
 from __future__ import annotations
