@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from consult import ical
 from consult.events.demo import NEW_YORK
+from consult.vtimezone import vtimezone
 from tests.calendars import ZONES, call_times, clock_changes, instants, wrong_readings
 
 YEARS = (2026, 2027, 2028)
@@ -188,3 +189,16 @@ def test_a_zone_that_gave_up_daylight_time_is_one_offset_after_it():
         (component,) = Calendar.from_ical(data).walk("VTIMEZONE")
         assert [o.name for o in component.subcomponents] == ["STANDARD"], tzid
         assert wrong_readings(data, {"call@consult.test": start.astimezone(UTC)}) == []
+
+
+def test_a_zones_vtimezone_is_built_once_for_many_invitations():
+    """Do the invitations after the first in a zone and year reuse its VTIMEZONE (the hot
+    path of every invitation letter), a new range of years getting its own?"""
+    start = datetime(2027, 3, 29, 10, tzinfo=ZoneInfo("Europe/Budapest"))
+    ical.request(meeting("Europe/Budapest", start))
+    built = vtimezone.cache_info().misses
+    for days in range(1, 20):
+        ical.request(meeting("Europe/Budapest", start + timedelta(days=days)))
+    assert vtimezone.cache_info().misses == built
+    ical.request(meeting("Europe/Budapest", start + timedelta(days=400)))
+    assert vtimezone.cache_info().misses == built + 1
