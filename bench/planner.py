@@ -11,7 +11,8 @@ import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from consult.calls.planner import PlanInput, PlanMember, plan_call
+from consult.calls.planner import PlanInput, PlanMember, plan_ahead, plan_call
+from consult.demo import DEMO_MEMBERS
 
 ZONES = (
     "America/New_York",
@@ -90,6 +91,32 @@ def main() -> None:
     ):
         median, p95 = timed(plan)
         print(f"{label:32} median {median:6.1f} ms   p95 {p95:6.1f} ms   ({RUNS} runs)")
+    year()
+
+
+def year() -> None:
+    """A year of twelve calls on the demo group: how often each member is early, late, at night."""
+    members = [PlanMember(i + 1, m.name, m.timezone) for i, m in enumerate(DEMO_MEMBERS)]
+    first = datetime(2027, 1, 11, 12, 0, tzinfo=UTC)
+    plan = PlanInput(
+        organiser_timezone="America/New_York",
+        members=members,
+        last_call=first,
+        history=(first,),
+        booked=(first,),
+    )
+    counts = {m.name: {"early": 0, "late": 0, "night": 0} for m in members}
+    for call in plan_ahead(plan, 12):
+        for period in ("early", "late", "night"):
+            for member_time in getattr(call, period):
+                counts[member_time.name][period] += 1
+    print("\nTwelve calls from 11 Jan 2027, the planner's first choice each time:")
+    print(f"{'member':40} early  late night total")
+    for name, count in counts.items():
+        total = sum(count.values())
+        print(f"{name:40} {count['early']:5} {count['late']:5} {count['night']:5} {total:5}")
+    totals = sorted(sum(c.values()) for c in counts.values())
+    print(f"median {statistics.median(totals)}, max {totals[-1]}")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import requests
 
 from tests.services import free_port, port_open
 
@@ -88,3 +94,44 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def prepared(
+    base: str, path: str, session: requests.Session | None = None
+) -> tuple[requests.Session, str]:
+    """A browser-like session that fetched ``path`` and holds its CSRF cookie and token."""
+    session = session or requests.Session()
+    # no keep-alive: gunicorn would drop an idle connection before the burst reuses it
+    page = session.get(base + path, timeout=60, headers={"Connection": "close"})
+    page.raise_for_status()
+    match = TOKEN.search(page.text)
+    assert match, f"no CSRF token on {path}"
+    return session, match.group(1)
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    """A session signed in through the real sign-in form."""
+    session, token = prepared(base, "/sign-in")
+    response = session.post(
+        base + "/sign-in",
+        data={"csrf_token": token, "email": email, "password": password},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code in (302, 303), response.text[:500]
+    return session
+
+
+def all_at_once(tasks: list[Callable[[], Any]]) -> list[Any]:
+    """Run every task in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(tasks))
+
+    def run(task: Callable[[], Any]) -> Any:
+        barrier.wait()
+        return task()
+
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        return list(pool.map(run, tasks))

@@ -90,6 +90,8 @@ class ConfirmForm(FlaskForm):
     """Confirm a planner candidate: its start in UTC."""
 
     start = HiddenField(validators=[InputRequired()])
+    #: "1" once the Secretariat has read the warnings about this start.
+    acknowledged = HiddenField()
 
     def start_moment(self) -> datetime | None:
         """The start as an aware UTC datetime, or None when the value is not one."""
@@ -110,6 +112,8 @@ class RescheduleForm(FlaskForm):
 
     day = DateField(_l("Date"), validators=[InputRequired()])
     time = TimeField(_l("Start time"), validators=[InputRequired()])
+    #: "1" once the Secretariat has read the warnings about this start.
+    acknowledged = HiddenField()
 
 
 class AnswerForm(FlaskForm):

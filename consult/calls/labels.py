@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 
 STATUS = {
@@ -25,6 +25,11 @@ ACTION = {
     "open": _l("Open"),
     "done": _l("Done"),
     "dropped": _l("Dropped"),
+}
+SKIPPED = {
+    "weekend": _l("weekend"),
+    "holiday": _l("holiday"),
+    "cadence": _l("too close to another call"),
 }
 PERIOD = {
     "good": _l("good"),
@@ -47,6 +52,8 @@ def template_helpers() -> dict:
         "status_label": lambda status: STATUS.get(str(status.value), status),
         "partstat_label": lambda partstat: PARTSTAT.get(str(partstat.value), partstat),
         "period_label": lambda period: PERIOD.get(str(period), period),
+        "skip_label": lambda reason: SKIPPED.get(reason, reason),
         "action_labels": ACTION,
         "tz": ZoneInfo,
+        "duration": format_timedelta,
     }

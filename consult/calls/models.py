@@ -7,7 +7,7 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -105,13 +105,30 @@ def _new_uid() -> str:
     return f"{uuid.uuid4()}@consult"
 
 
+#: The calls that count: confirmed or held (as SQL, for the partial unique index).
+LIVE_SQL = "status IN ('confirmed', 'held')"
+
+
 class Call(db.Model):
     """One teleconference of a series."""
 
     __tablename__ = "calls"
+    __table_args__ = (
+        # Two confirms racing each other both take the next number: the database keeps one.
+        Index(
+            "uq_calls_series_id_number_live",
+            "series_id",
+            "number",
+            unique=True,
+            sqlite_where=text(LIVE_SQL),
+            postgresql_where=text(LIVE_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("call_series.id", ondelete="CASCADE"))
+    #: The call's place in its series (1, 2, ...), unique among confirmed and held calls.
+    number: Mapped[int | None]
     starts_at: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=60)
     status: Mapped[CallStatus] = mapped_column(str_enum(CallStatus), default=CallStatus.PROPOSED)

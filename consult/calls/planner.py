@@ -5,16 +5,23 @@ come out, and the same input always gives the same output.
 
 How a slot is scored: every member present that day earns points for the part
 of their local day the whole call falls in (good hours, acceptable hours, or
-the night). A member who is away that day counts as absent: no points, no veto.
-The fairness term charges each bad hour by how much that member already
-suffered on recent calls, so the early or late hour moves around the group.
+the night). A member who is away that day (their own away dates or a public
+holiday of their country) costs more than the worst hour a present member can
+be given, so a day someone would miss always ranks below a day of the same hours
+with everyone there. The fairness term charges each bad hour by how much that
+member already suffered on recent calls, so the early or late hour moves around
+the group.
+
+Which days: those between the cadence's minimum and maximum after the series'
+latest call, never a weekend or a holiday of the organiser, and never closer
+than the minimum gap to any other call of the series, before or after.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
@@ -23,7 +30,7 @@ from zoneinfo import ZoneInfo
 GRID_MINUTES = 15
 
 #: Points a member present brings to a slot, by the part of their day it falls in.
-POINTS = {"good": 3.0, "early": 1.0, "late": 1.0, "night": -4.0}
+POINTS = {"good": 3.0, "early": 1.0, "late": 1.0, "night": -10.0}
 #: How bad a slot is for a member (used by the fairness term and its history).
 DISCOMFORT = {"good": 0.0, "early": 1.0, "late": 1.0, "night": 3.0}
 #: A member's burden counts up to this much: rotation, but never five nights to spare one.
@@ -60,10 +67,18 @@ class PlanMember:
     timezone: str
     #: Periods away, (first day, last day) inclusive, in the member's local dates.
     away: tuple[tuple[date, date], ...] = ()
+    #: Public holidays of the member's country (or the UN's, for the Secretariat), by name.
+    holidays: tuple[tuple[date, str], ...] = ()
+
+    def absence(self, day: date) -> str | None:
+        """Why the member cannot join on their local ``day``: ``"away"``, a holiday's name, or None."""
+        if any(first <= day <= last for first, last in self.away):
+            return "away"
+        return next((name for holiday, name in self.holidays if holiday == day), None)
 
     def is_away(self, day: date) -> bool:
-        """True when ``day`` falls in one of the member's away periods."""
-        return any(first <= day <= last for first, last in self.away)
+        """True when the member cannot join on their local ``day``."""
+        return self.absence(day) is not None
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,8 @@ class PlanInput:
     not_before: datetime | None = None
     #: Strength of the fairness term; 0 turns it off.
     fairness: float = 1.5
+    #: Starts (UTC) of the series' other confirmed or held calls: none closer than the minimum gap.
+    booked: Sequence[datetime] = ()
 
 
 @dataclass(frozen=True)
@@ -110,12 +127,28 @@ class Candidate:
     early: tuple[MemberTime, ...] = ()
     late: tuple[MemberTime, ...] = ()
     night: tuple[MemberTime, ...] = ()
-    away: tuple[str, ...] = ()
+    away: tuple[Absence, ...] = ()
 
     @property
     def day(self) -> date:
         """The UTC date of the start."""
         return self.start.date()
+
+    @property
+    def everyone_present(self) -> bool:
+        """True when no member would miss the call."""
+        return not self.away
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A member who would miss a slot, and why (``"away"`` or the holiday's name)."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -171,6 +204,25 @@ def burdens(plan: PlanInput) -> dict[int, float]:
     return result
 
 
+def away_points(plan: PlanInput) -> float:
+    """What an absent member costs a slot: less than the worst hour a present member can get."""
+    worst = POINTS["night"] - DISCOMFORT["night"] * plan.fairness * BURDEN_CAP
+    return worst - 1.0
+
+
+def organiser_date(plan: PlanInput, moment: datetime) -> date:
+    """The organiser's local date of ``moment``."""
+    return moment.astimezone(_zone(plan.organiser_timezone)).date()
+
+
+def too_close(plan: PlanInput, day: date) -> datetime | None:
+    """The booked call less than the minimum gap from ``day`` (organiser's dates), if any."""
+    for start in sorted(plan.booked):
+        if abs((organiser_date(plan, start) - day).days) < plan.cadence_min_days:
+            return start
+    return None
+
+
 def window(plan: PlanInput) -> tuple[date, date]:
     """First and last day (organiser's dates) the next call may fall on."""
     last = plan.last_call.astimezone(_zone(plan.organiser_timezone)).date()
@@ -206,18 +258,21 @@ def _day_scores(plan: PlanInput, day: date, burden: dict[int, float]) -> list[tu
         zones.setdefault(member.timezone, []).append(member)
     duration, hours = plan.duration_minutes, plan.hours
     periods: dict[int, Period] = {}
+    absent_points = away_points(plan)
     for zone, members in zones.items():
         offsets = _offsets(zone, slots)
         # A member is away by their own date, which may change during the organiser's day.
-        by_date: dict[int, tuple[int, float]] = {}
+        by_date: dict[int, tuple[int, float, float]] = {}
         for index, minute in enumerate(base):
             local = minute + offsets[index]
             day_index, local_minute = divmod(local, 1440)
             if day_index not in by_date:
                 local_date = midnight.date() + timedelta(days=day_index)
                 present = [m for m in members if not m.is_away(local_date)]
-                by_date[day_index] = (len(present), sum(burden[m.id] for m in present))
-            count, load = by_date[day_index]
+                absent = (len(members) - len(present)) * absent_points
+                by_date[day_index] = (len(present), sum(burden[m.id] for m in present), absent)
+            count, load, absent = by_date[day_index]
+            scores[index] += absent
             if not count:
                 continue
             period = periods.get(local_minute)
@@ -233,8 +288,9 @@ def explain(plan: PlanInput, start: datetime, score: float = 0.0) -> Candidate:
     away = []
     for member in sorted(plan.members, key=lambda m: (m.name, m.id)):
         local = start.astimezone(_zone(member.timezone))
-        if member.is_away(local.date()):
-            away.append(member.name)
+        reason = member.absence(local.date())
+        if reason is not None:
+            away.append(Absence(member.name, reason))
             continue
         period = classify(local.hour * 60 + local.minute, plan.duration_minutes, plan.hours)
         groups[period].append(MemberTime(member.id, member.name, member.timezone, local, period))
@@ -259,6 +315,8 @@ def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, str]]]:
             skipped.append((day, "weekend"))
         elif day in plan.holidays:
             skipped.append((day, "holiday"))
+        elif too_close(plan, day) is not None:
+            skipped.append((day, "cadence"))
         else:
             days.append(day)
         day += timedelta(days=1)
@@ -289,18 +347,50 @@ def _rank(
     return sorted(allowed, key=lambda pair: (-pair[0], pair[1] % 4 != 0, pair[1]))
 
 
+#: Candidates come from at least this many different start hours when the window allows.
+DISTINCT_HOURS = 3
+
+
+def _choose(
+    plan: PlanInput, scored: list[tuple[float, datetime]], limit: int
+) -> list[tuple[float, datetime]]:
+    """Slots worth choosing between: the best of each of the best start hours, then other days.
+
+    First the best slot of each of the ``DISTINCT_HOURS`` best organiser-local start
+    hours, then the best remaining slots on days not chosen yet, so the list is
+    never one hour on five weekdays.
+    """
+    zone = _zone(plan.organiser_timezone)
+    best_of_hour: dict[int, tuple[float, datetime]] = {}
+    for score, start in sorted(scored, key=lambda pair: (-pair[0], pair[1])):
+        best_of_hour.setdefault(start.astimezone(zone).hour, (score, start))
+    hours = sorted(best_of_hour.values(), key=lambda pair: (-pair[0], pair[1]))
+    chosen = hours[: min(DISTINCT_HOURS, limit)]
+    days = {start.astimezone(zone).date() for _, start in chosen}
+    for score, start in heapq.nsmallest(limit * 8, scored, key=lambda pair: (-pair[0], pair[1])):
+        if len(chosen) >= limit:
+            break
+        if start.astimezone(zone).date() not in days:
+            chosen.append((score, start))
+            days.add(start.astimezone(zone).date())
+    return sorted(chosen, key=lambda pair: (-pair[0], pair[1]))
+
+
 def plan_call(plan: PlanInput, limit: int = 5) -> Plan:
-    """The ``limit`` best slots in the window, one per day, best first, each explained."""
+    """The ``limit`` best slots in the window, of several start hours, best first, explained."""
     days, skipped = _open_days(plan)
     burden = burdens(plan)
-    best_per_day = []
+    scored = []
     for day in days:
         slots = _slots(day, plan.organiser_timezone)
         ranked = _rank(plan, slots, _day_scores(plan, day, burden))
-        if ranked:
-            score, index = ranked[0]
-            best_per_day.append((score, slots[index]))
-    top = heapq.nsmallest(limit, best_per_day, key=lambda pair: (-pair[0], pair[1]))
+        # The best slot of each hour of the day is enough to choose from.
+        seen: set[int] = set()
+        for score, index in ranked:
+            if index // 4 not in seen:
+                seen.add(index // 4)
+                scored.append((score, slots[index]))
+    top = _choose(plan, scored, limit)
     first, last = window(plan)
     return Plan(
         first_day=first,
@@ -308,6 +398,28 @@ def plan_call(plan: PlanInput, limit: int = 5) -> Plan:
         candidates=tuple(explain(plan, start, score) for score, start in top),
         skipped=tuple(skipped),
     )
+
+
+def plan_ahead(plan: PlanInput, calls: int) -> list[Candidate]:
+    """The planner's first choice, call after call, each confirmed before planning the next.
+
+    Shows how the early, late and night hours would move around the group.
+    """
+    history = list(plan.history)
+    booked = list(plan.booked)
+    last = plan.last_call
+    chosen = []
+    for _ in range(calls):
+        step = replace(plan, last_call=last, history=tuple(history), booked=tuple(booked))
+        candidates = plan_call(step, limit=1).candidates
+        if not candidates:
+            break
+        best = candidates[0]
+        chosen.append(best)
+        history.append(best.start)
+        booked.append(best.start)
+        last = best.start
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, notifications, services
+from consult.calls.checks import StartReview, review_start
 from consult.calls.forms import (
     ActionItemForm,
     ActionStatusForm,
@@ -152,18 +153,29 @@ def plan(series_id: int):
     )
 
 
+def _refused(review: StartReview, back: str):
+    """The page refusing a start that breaks the series' rules (422)."""
+    return render_template("calls/refused.html", review=review, back=back), INVALID
+
+
+def _to_acknowledge(review: StartReview, form, action: str, back: str):
+    """The warnings about a start, with a button that sends the invitations anyway."""
+    return render_template("calls/review.html", review=review, form=form, action=action, back=back)
+
+
 @bp.post("/calls/series/<int:series_id>/confirm")
 @secretariat_required
 def confirm(series_id: int):
     """Confirm a slot: the call is created and every member gets an invitation."""
     series = db.get_or_404(CallSeries, series_id)
     form = ConfirmForm()
+    back = url_for("calls.plan", series_id=series.id)
     start = form.start_moment() if form.validate_on_submit() else None
     if start is not None and not services.start_in_range(start):
-        return _out_of_range(url_for("calls.plan", series_id=series.id))
+        return _out_of_range(back)
     if start is None or start < utcnow():
         flash(_("That slot is not valid any more; choose another."), "error")
-        return redirect(url_for("calls.plan", series_id=series.id))
+        return redirect(back)
     existing = db.session.scalar(
         select(Call).where(
             Call.series_id == series.id,
@@ -174,8 +186,17 @@ def confirm(series_id: int):
     if existing is not None:  # a second click on the same button
         flash(_("This call is already confirmed."), "info")
         return redirect(url_for("calls.call", call_id=existing.id))
-    call = services.confirm_call(series, start)
-    db.session.commit()
+    g.page_timezone = series.organiser.timezone
+    review = review_start(services.plan_input(series), start, utcnow())
+    if not review.accepted:
+        return _refused(review, back)
+    if review.warnings and form.acknowledged.data != "1":
+        return _to_acknowledge(review, form, url_for("calls.confirm", series_id=series.id), back)
+    try:
+        call = services.confirm_call(series.id, start)
+    except services.ScheduleConflict:
+        flash(_("Another call of this series was confirmed at the same time; plan again."), "error")
+        return redirect(back)
     report = notifications.send_invitations(call)
     db.session.commit()
     _report(report, _("The call is confirmed and the invitations are sent."))
@@ -290,25 +311,37 @@ def rsvp(call_id: int, user_id: int, token: str):
 @bp.post("/calls/<int:call_id>/reschedule")
 @secretariat_required
 def reschedule(call_id: int):
-    """Move a confirmed call; every invitee gets an update with SEQUENCE raised."""
+    """Move a confirmed call after the same checks as confirming; invitees get an update."""
     call = db.get_or_404(Call, call_id)
     form = RescheduleForm()
+    back = url_for("calls.call", call_id=call.id)
     if call.status is not CallStatus.CONFIRMED or not form.validate_on_submit():
         flash(_("Give a valid date and time for a confirmed call."), "error")
-        return redirect(url_for("calls.call", call_id=call.id))
+        return redirect(back)
     zone = ZoneInfo(call.series.organiser.timezone)
     start = datetime.combine(form.day.data, form.time.data, zone)
     if not services.start_in_range(start):
-        return _out_of_range(url_for("calls.call", call_id=call.id))
+        return _out_of_range(back)
     if start < utcnow():
         flash(_("A call cannot be moved into the past."), "error")
-        return redirect(url_for("calls.call", call_id=call.id))
-    services.reschedule(call, start)
-    db.session.commit()
+        return redirect(back)
+    g.page_timezone = call.series.organiser.timezone
+    review = review_start(services.plan_input(call.series, besides=call), start, utcnow())
+    if not review.accepted:
+        return _refused(review, back)
+    if review.warnings and form.acknowledged.data != "1":
+        return _to_acknowledge(review, form, url_for("calls.reschedule", call_id=call.id), back)
+    try:
+        call = services.reschedule(call.id, start)
+    except services.ScheduleConflict:
+        flash(
+            _("Another call of this series was moved or confirmed too close; try again."), "error"
+        )
+        return redirect(back)
     report = notifications.send_invitations(call, update=True)
     db.session.commit()
     _report(report, _("The call is moved and the invitees are told."))
-    return redirect(url_for("calls.call", call_id=call.id))
+    return redirect(back)
 
 
 @bp.post("/calls/<int:call_id>/cancel")

@@ -9,16 +9,11 @@ processes can never both see the last free seat. Nothing is locked in Python.
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
 from consult.accounts.models import Constituency
 from consult.database import utcnow
@@ -32,11 +27,7 @@ from consult.events.models import (
     new_manage_key,
 )
 from consult.extensions import db
-
-T = TypeVar("T")
-
-#: How often a transaction is tried again after a lock timeout, deadlock or serialisation failure.
-ATTEMPTS = 5
+from consult.transactions import in_write_transaction
 
 
 class RegistrationRefused(Exception):
@@ -70,28 +61,8 @@ class Outcome:
     promoted: list[Registration] = field(default_factory=list)
 
 
-def _retryable(error: OperationalError) -> bool:
-    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-    if code in {"40001", "40P01", "55P03"}:
-        return True
-    return "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower()
-
-
-def in_seat_transaction(work: Callable[[], T]) -> T:
-    """Run ``work`` in its own write transaction and commit; try again on lock conflicts."""
-    for attempt in range(ATTEMPTS):
-        db.session.commit()  # end whatever the request read, so that the next BEGIN is ours
-        db.session.connection(execution_options={"sqlite_immediate": True})
-        try:
-            result = work()
-            db.session.commit()
-            return result
-        except OperationalError as error:
-            db.session.rollback()
-            if attempt == ATTEMPTS - 1 or not _retryable(error):
-                raise
-            time.sleep(0.05 * (attempt + 1) + random.random() / 20)  # noqa: S311 (jitter)
-    raise AssertionError("unreachable")
+#: Every seat-changing step runs in one locked write transaction (see :mod:`consult.transactions`).
+in_seat_transaction = in_write_transaction
 
 
 def lock_event(event_id: int) -> Event:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
+from consult import create_app
+from consult.accounts.constituencies import ensure_standard_constituencies
+from consult.accounts.models import Role, User
+from consult.accounts.services import set_password
 from consult.calls import services
 from consult.calls.models import Call, CallSeries
 from consult.database import utcnow
 from consult.extensions import db
+from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def make_call(make_series) -> Callable[..., Call]:
         start = start or (utcnow() + timedelta(days=10)).replace(
             hour=14, minute=0, second=0, microsecond=0
         )
-        call = services.confirm_call(series, start)
+        call = services.confirm_call(series.id, start)
         db.session.commit()
         return call
 
@@ -73,6 +80,39 @@ def future(days: int = 10, hour: int = 14) -> datetime:
     return (datetime.now(UTC) + timedelta(days=days)).replace(
         hour=hour, minute=0, second=0, microsecond=0
     )
+
+
+def seed_live_series(database_url: str, instance_path) -> tuple[str, int, list[str]]:
+    """A Secretariat officer, two members and a series, committed in the live database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance_path)})
+    tag = uuid.uuid4().hex[:8]
+    with app.app_context():
+        groups = ensure_standard_constituencies()
+        people = []
+        for name, zone, role in (
+            ("officer", "America/New_York", Role.SECRETARIAT),
+            ("paris", "Europe/Paris", Role.MEMBER),
+            ("delhi", "Asia/Kolkata", Role.MEMBER),
+        ):
+            user = User(
+                email=f"calls-{name}-{tag}@example.org",
+                display_name=f"Calls {name} {tag}",
+                constituency=groups["ngos"],
+                timezone=zone,
+                role=role,
+            )
+            set_password(user, TEST_PASSWORD)
+            db.session.add(user)
+            people.append(user)
+        series = CallSeries(name=f"Browser series {tag}", organiser=people[0])
+        db.session.add(series)
+        services.set_members(series, people)
+        db.session.commit()
+        result = (people[0].email, series.id, [p.email for p in people])
+        assert db.session.scalar(select(CallSeries).where(CallSeries.id == series.id))
+        db.session.remove()
+        db.engine.dispose()
+    return result
 
 
 __all__ = ["Calendar", "calendar_part", "future", "ics_attachment"]

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import select
 
-from consult import create_app
-from consult.accounts.constituencies import ensure_standard_constituencies
-from consult.accounts.models import Role, User
-from consult.accounts.services import set_password
-from consult.calls import services
-from consult.calls.models import CallSeries
-from consult.extensions import db
+from tests.calls.conftest import seed_live_series
 from tests.conftest import TEST_PASSWORD
 from tests.live import LiveServer
 from tests.services import require_chromium
@@ -24,39 +15,6 @@ pytestmark = [
     # tests/live.py leaves the gunicorn log file to the garbage collector (reported to the lead).
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
-
-
-def _seed(database_url: str, instance_path) -> tuple[str, int, list[str]]:
-    """A Secretariat officer, two members and a series, committed in the live database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance_path)})
-    tag = uuid.uuid4().hex[:8]
-    with app.app_context():
-        groups = ensure_standard_constituencies()
-        people = []
-        for name, zone, role in (
-            ("officer", "America/New_York", Role.SECRETARIAT),
-            ("paris", "Europe/Paris", Role.MEMBER),
-            ("delhi", "Asia/Kolkata", Role.MEMBER),
-        ):
-            user = User(
-                email=f"calls-{name}-{tag}@example.org",
-                display_name=f"Calls {name} {tag}",
-                constituency=groups["ngos"],
-                timezone=zone,
-                role=role,
-            )
-            set_password(user, TEST_PASSWORD)
-            db.session.add(user)
-            people.append(user)
-        series = CallSeries(name=f"Browser series {tag}", organiser=people[0])
-        db.session.add(series)
-        services.set_members(series, people)
-        db.session.commit()
-        result = (people[0].email, series.id, [p.email for p in people])
-        assert db.session.scalar(select(CallSeries).where(CallSeries.id == series.id))
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_path):
@@ -70,7 +28,7 @@ def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_p
 
     controller, mailbox = smtp_server
     mailbox.clear()
-    officer, series_id, emails = _seed(live_database_url, tmp_path)
+    officer, series_id, emails = seed_live_series(live_database_url, tmp_path)
     server = LiveServer(
         env={
             "DATABASE_URL": live_database_url,

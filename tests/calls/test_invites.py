@@ -23,7 +23,10 @@ def _read(message):
 
 def _confirm(client, series, start: datetime) -> Call:
     sign_in(client, series.organiser)
-    response = client.post(f"/calls/series/{series.id}/confirm", data={"start": start.isoformat()})
+    response = client.post(
+        f"/calls/series/{series.id}/confirm",
+        data={"start": start.isoformat(), "acknowledged": "1"},
+    )
     assert response.status_code == 302
     return db.session.scalars(db.select(Call).where(Call.series_id == series.id)).one()
 
@@ -74,7 +77,11 @@ def test_update_and_cancel_keep_the_uid_and_raise_the_sequence(client, make_seri
     mailbox.clear()
     response = client.post(
         f"/calls/{call.id}/reschedule",
-        data={"day": zone_day.date().isoformat(), "time": zone_day.strftime("%H:%M")},
+        data={
+            "day": zone_day.date().isoformat(),
+            "time": zone_day.strftime("%H:%M"),
+            "acknowledged": "1",
+        },
     )
     assert response.status_code == 302
     method, calendar, attached = _read(mailbox.last(member.email))
@@ -148,7 +155,7 @@ def test_failure_is_flashed_to_the_secretariat(client, make_series, mailbox):
     sign_in(client, series.organiser)
     response = client.post(
         f"/calls/series/{series.id}/confirm",
-        data={"start": future(12, 14).isoformat()},
+        data={"start": future(12, 14).isoformat(), "acknowledged": "1"},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)

@@ -120,7 +120,7 @@ def test_a_window_already_past_opens_today(client, make_series):
     from consult.calls.models import CallStatus
 
     series = make_series()
-    old = services.confirm_call(series, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
+    old = services.confirm_call(series.id, datetime(2000, 3, 7, 14, 0, tzinfo=UTC))
     old.status = CallStatus.HELD
     db.session.commit()
     sign_in(client, series.organiser)

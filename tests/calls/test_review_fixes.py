@@ -223,7 +223,11 @@ def test_moving_a_call_sends_its_reminder_again(app, client, make_call, mailbox)
     )
     response = client.post(
         f"/calls/{call.id}/reschedule",
-        data={"day": new_start.date().isoformat(), "time": new_start.strftime("%H:%M")},
+        data={
+            "day": new_start.date().isoformat(),
+            "time": new_start.strftime("%H:%M"),
+            "acknowledged": "1",
+        },
     )
     assert response.status_code == 302
     db.session.refresh(call)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +27,11 @@ from consult.events.models import Registration, Status
 from consult.events.seats import Applicant, Hold, replay
 from consult.extensions import db
 from tests.events.conftest import build_event
-from tests.live import LiveServer
+from tests.live import LiveServer, all_at_once, prepared
 
 pytestmark = pytest.mark.live
 
 PROCESSES = 3
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -115,29 +112,6 @@ def constituency_ids(app: Flask) -> dict[str, int]:
     """Constituency ids by slug in the live database."""
     with app.app_context():
         return {slug: c.id for slug, c in ensure_standard_constituencies().items()}
-
-
-def prepared(base: str, path: str) -> tuple[requests.Session, str]:
-    """A browser-like session that fetched ``path`` and holds its CSRF cookie and token."""
-    session = requests.Session()
-    # no keep-alive: gunicorn would drop an idle connection before the burst reuses it
-    page = session.get(base + path, timeout=60, headers={"Connection": "close"})
-    page.raise_for_status()
-    match = TOKEN.search(page.text)
-    assert match, f"no CSRF token on {path}"
-    return session, match.group(1)
-
-
-def all_at_once(tasks: list[Callable[[], Any]]) -> list[Any]:
-    """Run every task in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(tasks))
-
-    def run(task: Callable[[], Any]) -> Any:
-        barrier.wait()
-        return task()
-
-    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
-        return list(pool.map(run, tasks))
 
 
 def registration_task(

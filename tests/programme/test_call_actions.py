@@ -14,7 +14,7 @@ def _call_with_actions(make_member, make_secretariat):
     series = CallSeries(name="Steering Group teleconference", organiser=officer, bridge="Bridge")
     db.session.add(series)
     services.set_members(series, [officer, owner])
-    call = services.confirm_call(series, (utcnow() - timedelta(days=3)).replace(microsecond=0))
+    call = services.confirm_call(series.id, (utcnow() - timedelta(days=3)).replace(microsecond=0))
     db.session.add_all(
         [
             ActionItem(
