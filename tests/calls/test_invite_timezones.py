@@ -25,13 +25,15 @@ def test_call_moved_to_29_march_2027_in_budapest_reads_as_0800_utc(
     sign_in(client, organiser)
     first = datetime(2027, 3, 22, 10, tzinfo=ZoneInfo("Europe/Budapest"))
     response = client.post(
-        f"/calls/series/{series.id}/confirm", data={"start": first.astimezone(UTC).isoformat()}
+        f"/calls/series/{series.id}/confirm",
+        data={"start": first.astimezone(UTC).isoformat(), "acknowledged": "1"},
     )
     assert response.status_code == 302
     call = db.session.scalars(db.select(Call).where(Call.series_id == series.id)).one()
     mailbox.clear()
     response = client.post(
-        f"/calls/{call.id}/reschedule", data={"day": "2027-03-29", "time": "10:00"}
+        f"/calls/{call.id}/reschedule",
+        data={"day": "2027-03-29", "time": "10:00", "acknowledged": "1"},
     )
     assert response.status_code == 302
     message = mailbox.last(series.members[-1].email)

@@ -109,15 +109,22 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
     upcoming = db.session.scalars(select(Call).where(Call.status == CallStatus.CONFIRMED)).one()
     sign_in(client, secretariat)
     mailbox.clear()
-    start = upcoming.starts_at + timedelta(days=7)
-    response = client.post(f"/calls/series/{series.id}/confirm", data={"start": start.isoformat()})
+    start = upcoming.starts_at + timedelta(days=35)  # inside the cadence window
+    response = client.post(
+        f"/calls/series/{series.id}/confirm", data={"start": start.isoformat(), "acknowledged": "1"}
+    )
     assert response.status_code == 302
     call = db.session.scalars(select(Call).where(Call.starts_at == start)).one()
     moved = start.astimezone(ZoneInfo(secretariat.timezone)) + timedelta(days=1)
     client.post(
         f"/calls/{call.id}/reschedule",
-        data={"day": moved.date().isoformat(), "time": moved.strftime("%H:%M")},
+        data={
+            "day": moved.date().isoformat(),
+            "time": moved.strftime("%H:%M"),
+            "acknowledged": "1",
+        },
     )
+    assert db.session.get(Call, call.id).sequence == 1
     client.post(f"/calls/{call.id}/cancel")
 
     practice = next(e for e in db.session.scalars(select(Event)) if e.practice)
@@ -140,6 +147,13 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
         files[f"agenda of {event.slug}"] = agenda.get_data()
     methods = {str(Calendar.from_ical(data).get("METHOD", "")) for data in files.values()}
     assert methods == {"REQUEST", "CANCEL", ""}
+    sent = {
+        (str(calendar["METHOD"]), int(event["SEQUENCE"]))
+        for calendar in map(Calendar.from_ical, files.values())
+        for event in calendar.walk("VEVENT")
+        if "METHOD" in calendar and str(event["UID"]) == call.uid
+    }
+    assert sent == {("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)}, "invitation, update, cancel"
     return files
 
 
