@@ -226,7 +226,9 @@ def _decade(tzid: str, decade: int) -> tuple[Change, ...]:
     return tuple(changes(ZoneInfo(tzid), start, end))
 
 
-def _valid_from(found: list[Change], runs: list[_Run], first: datetime, last: datetime):
+def _valid_from(
+    found: list[Change], runs: list[_Run], first: datetime, last: datetime
+) -> int | None:
     """Index of the earliest change from which the rules in force when the events begin
     hold without a break, or None when nothing changed before ``first``.
 
