@@ -54,6 +54,7 @@ LOOKAHEAD_YEARS = 8
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _LAST = 0  # "the last <weekday> of the month"; other day rules are the first day of a week
 _SAMPLE = 3 * 86_400  # seconds between two looks at the offset
+_EPOCH = datetime(1970, 1, 1)
 #: Rules are not followed back past this year (the zone files of vzic start there too).
 FLOOR_YEAR = 1970
 
@@ -87,7 +88,11 @@ def changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[Change]:
         return datetime.fromtimestamp(timestamp, zone)
 
     def offset(timestamp: int) -> timedelta:
-        return local(timestamp).utcoffset() or timedelta()
+        # The wall clock minus UTC, rather than utcoffset(): that one depends on ``fold``
+        # in the hour repeated after a change, which a datetime stand-in may drop
+        # (freezegun's does), and a wrong change would stay cached for the process.
+        wall = local(timestamp).replace(tzinfo=None)
+        return wall - (_EPOCH + timedelta(seconds=timestamp))
 
     moments = []  # (first second of the new offset, offset before, offset after)
     low, high = int(start.timestamp()), int(end.timestamp())
@@ -109,11 +114,11 @@ def changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[Change]:
     ends = [moment[0] - 1 for moment in moments[1:]] + [high - 1] if moments else []
     return [
         Change(
-            at=local(at).astimezone(UTC),
+            at=datetime.fromtimestamp(at, UTC),
             before=before,
             after=after,
             daylight=_is_daylight(local(until), local(at - 1)),
-            name=local(at).tzname() or "",
+            name=local(until).tzname() or "",
         )
         for (at, before, after), until in zip(moments, ends, strict=True)
     ]

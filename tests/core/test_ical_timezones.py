@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.rrule import rrulestr
+from freezegun import freeze_time
 from icalendar import Calendar
 
 from consult import ical
 from consult.events.demo import NEW_YORK
-from consult.vtimezone import vtimezone
+from consult.vtimezone import _decade, vtimezone
 from tests.calendars import ZONES, call_times, clock_changes, instants, wrong_readings
 
 YEARS = (2026, 2027, 2028)
@@ -204,3 +205,18 @@ def test_a_zones_vtimezone_is_built_once_for_many_invitations():
     assert vtimezone.cache_info().misses == built
     ical.request(meeting("Europe/Budapest", start + timedelta(days=400)))
     assert vtimezone.cache_info().misses == built + 1
+
+
+def test_a_frozen_clock_builds_the_same_vtimezones():
+    """Is a VTIMEZONE built under freezegun (whose datetimes forget ``fold`` in the hour
+    repeated after a change) the same as one built normally, so that a test with a frozen
+    clock cannot leave a wrong one in the cache for the rest of the process?"""
+
+    def built() -> list[bytes]:
+        vtimezone.cache_clear()
+        _decade.cache_clear()
+        return [vtimezone(tzid, 2027, 2027).to_ical() for tzid in ZONES]
+
+    with freeze_time("2026-11-30 12:00:00"):
+        frozen = built()
+    assert frozen == built()
