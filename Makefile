@@ -1,12 +1,26 @@
-# Two commands on a fresh machine:
-#   make run    install, build the SQLite database with demo data, serve http://127.0.0.1:5000
-#   make test   install, then run the whole test suite
+# Two commands on a fresh machine (Python 3.11+, make, Node.js with npm):
+#   make run            install, build the SQLite database with demo data, serve http://127.0.0.1:5000
+#   make test           install, then run the whole test suite
+# and, when you need them:
+#   make test-fast      the suite without the live (real server) and browser tests
+#   make test-package   build the wheel, install it in a fresh virtual environment, serve from it
+#   make dist           the wheel in dist/, with the socket.io client
+#   make lock           re-resolve the lock files after editing the dependencies in pyproject.toml
+#   make upgrade-deps   move every locked package to its newest allowed release, on purpose
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app consult
+PYTEST := $(BIN)/pytest
+# Everything, with the test tools: what `make install` and CI install.
+TEST_LOCK := requirements-test.lock.txt
+# The application alone, the same versions: what a deployment installs with the wheel.
+LOCK := requirements.lock.txt
+UV := $(BIN)/uv
+COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
 
-.PHONY: run test install vendor lint messages clean
+.PHONY: run test test-fast test-package install vendor dist lock upgrade-deps lint messages clean
 
 run: install
 	$(FLASK) db upgrade
@@ -14,23 +28,52 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
-	$(BIN)/pytest
+	$(PYTEST)
+
+test-fast: install
+	$(PYTEST) -m "not live and not browser"
+
+test-package: install
+	$(PYTEST) -m package
 
 install: $(VENV)/.installed consult/static/vendor/socket.io.min.js
 
-$(VENV)/.installed: pyproject.toml
+# The locked versions, hashes checked; then Consult itself, editable, without resolving again.
+# `pip check` fails when pyproject.toml asks for something the lock lacks: run `make lock`.
+$(VENV)/.installed: pyproject.toml $(TEST_LOCK)
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 vendor: consult/static/vendor/socket.io.min.js
 
-consult/static/vendor/socket.io.min.js: package.json
+consult/static/vendor/socket.io.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p consult/static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map consult/static/vendor/
+
+dist: install
+	rm -rf build dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	rm -rf build
+
+# The lock tool only: the application never imports uv.
+$(UV):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv>=0.13'
+
+# Keeps every pin it can; adds, drops or moves only what pyproject.toml now asks for.
+lock: $(UV)
+	$(COMPILE) --extra test -o $(TEST_LOCK)
+	$(COMPILE) --constraint $(TEST_LOCK) -o $(LOCK)
+
+upgrade-deps: $(UV)
+	$(COMPILE) --extra test --upgrade -o $(TEST_LOCK)
+	$(COMPILE) --constraint $(TEST_LOCK) --upgrade -o $(LOCK)
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,4 +83,4 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
 
 clean:
-	rm -rf $(VENV) node_modules consult/static/vendor
+	rm -rf $(VENV) node_modules consult/static/vendor build dist

@@ -1,5 +1,5 @@
-"""Production entry point: ``gunicorn -w 1 --threads 100 wsgi:app``."""
+"""Entry point for a checkout: ``gunicorn -w 1 --threads 100 wsgi:app`` (the same app as ``consult.wsgi``)."""
 
-from consult import create_app
+from consult.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

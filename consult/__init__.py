@@ -18,9 +18,11 @@ def default_instance_path() -> Path:
     return Path(os.environ.get("INSTANCE_PATH") or Path.cwd() / "instance")
 
 
-#: The capabilities, in navigation order. Each module has ``init_app(app)``.
+#: The capabilities. Each module has ``init_app(app)``, which connects its receivers of the
+#: core's signals (``consult.signals``); the core imports them through this list only.
 CAPABILITIES = (
     "consult.public",
+    "consult.documents",
     "consult.accounts",
     "consult.dashboard",
     "consult.calls",
@@ -30,11 +32,16 @@ CAPABILITIES = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: settings from the environment, then ``config`` on top."""
+def create_app(
+    config: dict[str, Any] | None = None, capabilities: tuple[str, ...] = CAPABILITIES
+) -> Flask:
+    """Build the application: settings from the environment, then ``config`` on top.
+
+    ``capabilities`` names the modules to install (all of them unless told otherwise).
+    """
     from importlib import import_module
 
-    from consult import cli, errors, i18n, mailin, navigation, security
+    from consult import cli, errors, i18n, mailin, markdown, navigation, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -67,9 +74,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    markdown.init_app(app)
     navigation.init_app(app)
     cli.init_app(app)
     mailin.init_app(app)
-    for name in CAPABILITIES:
+    for name in capabilities:
         import_module(name).init_app(app)
     return app

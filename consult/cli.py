@@ -1,62 +1,16 @@
-"""Command-line tasks: ``flask --app consult init`` and ``flask --app consult demo``."""
+"""Command-line tasks of the core: ``flask --app consult demo``.
+
+Capabilities add their own (``init`` comes with accounts, ``send-reminders`` with calls ...).
+"""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import inspect
 
-from consult.accounts.constituencies import ensure_standard_constituencies
-from consult.accounts.models import Role
-from consult.accounts.services import (
-    MIN_PASSWORD_LENGTH,
-    DuplicateEmail,
-    Invitation,
-    invite_member,
-    set_password,
-)
 from consult.demo import DEMO_PASSWORD, SECRETARIAT_EMAIL, load_demo
 from consult.extensions import db
-
-
-@click.command("init")
-@click.option(
-    "--email", prompt="Secretariat e-mail", help="E-mail of the first Secretariat account."
-)
-@click.option("--name", prompt="Display name", help="Name shown for that account.")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Password (prompted when not given).",
-)
-@click.option("--timezone", default="America/New_York", show_default=True, help="IANA time zone.")
-def init_command(email: str, name: str, password: str, timezone: str) -> None:
-    """Build the schema and create the first Secretariat account."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"use at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password"
-        )
-    upgrade()
-    constituencies = ensure_standard_constituencies()
-    invitation = Invitation(
-        email=email,
-        display_name=name,
-        organisation="",
-        constituency=constituencies["desa-dsd"],
-        country=None,
-        timezone=timezone,
-        role=Role.SECRETARIAT,
-    )
-    try:
-        user = invite_member(invitation)
-    except DuplicateEmail as error:
-        raise click.ClickException(f"an account for {email} already exists") from error
-    set_password(user, password)
-    db.session.commit()
-    click.echo(f"Schema ready. Secretariat account {user.email} created.")
 
 
 @click.command("demo")
@@ -73,5 +27,4 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    app.cli.add_command(init_command)
     app.cli.add_command(demo_command)

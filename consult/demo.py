@@ -1,21 +1,18 @@
 """Demo data from the real case (shared/seed/FACTS.md): the CSD Steering Group on VIAs.
 
-Each capability adds its own part through :func:`register_seeder`; running the
-demo twice leaves one copy of everything, because every seeder looks rows up by
-a natural key before it creates them.
+Each capability answers ``signals.demo_seeders`` with a :class:`Seeder` for its own
+part (accounts creates the members below first); running the demo twice leaves one
+copy of everything, because every seeder looks rows up by a natural key before it
+creates them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import select
-
-from consult.accounts.constituencies import ensure_standard_constituencies
-from consult.accounts.models import Role, User
-from consult.accounts.services import normalise_email, set_password
+from consult import signals
 from consult.extensions import db
 
 DEMO_PASSWORD = "steering-group-2000"  # noqa: S105 (printed demo sign-in)
@@ -32,7 +29,7 @@ class DemoMember:
     constituency: str
     country: str
     timezone: str
-    role: Role = Role.MEMBER
+    role: str = "member"  # or "secretariat"
     listed: bool = True
 
 
@@ -45,7 +42,7 @@ DEMO_MEMBERS = (
         "desa-dsd",
         "US",
         "America/New_York",
-        Role.SECRETARIAT,
+        "secretariat",
     ),
     DemoMember(
         "dsd.officer@example.org",
@@ -54,7 +51,7 @@ DEMO_MEMBERS = (
         "desa-dsd",
         "US",
         "America/New_York",
-        Role.SECRETARIAT,
+        "secretariat",
     ),
     DemoMember(
         "business.geneva@example.org",
@@ -165,45 +162,22 @@ DEMO_MEMBERS = (
     ),
 )
 
-Seeder = Callable[[dict[str, User]], None]
+
+@dataclass(frozen=True)
+class Seeder:
+    """A capability's demo data, loaded in ``order`` (lower first).
+
+    ``seed`` gets the demo members by e-mail; the accounts seeder (order 0) fills that mapping.
+    """
+
+    seed: Callable[[dict[str, Any]], None]
+    order: int = 100
 
 
-def register_seeder(app: Flask, seeder: Seeder, order: int = 100) -> None:
-    """Add a capability's demo data; it receives the demo members by e-mail."""
-    app.extensions.setdefault("consult_demo", []).append((order, seeder))
-
-
-def seed_members() -> dict[str, User]:
-    """Create the constituencies and the demo members that are missing."""
-    constituencies = ensure_standard_constituencies()
-    users: dict[str, User] = {}
-    for member in DEMO_MEMBERS:
-        email = normalise_email(member.email)
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is None:
-            user = User(
-                email=email,
-                display_name=member.name,
-                organisation=member.organisation,
-                constituency=constituencies[member.constituency],
-                country=member.country,
-                timezone=member.timezone,
-                role=member.role,
-                listed_in_directory=member.listed,
-            )
-            set_password(user, DEMO_PASSWORD)
-            db.session.add(user)
-        users[email] = user
-    db.session.flush()
-    return users
-
-
-def load_demo() -> dict[str, User]:
-    """Load every capability's demo data in one transaction."""
-    users = seed_members()
-    for _, seeder in sorted(
-        current_app.extensions.get("consult_demo", []), key=lambda pair: pair[0]
-    ):
-        seeder(users)
+def load_demo() -> dict[str, Any]:
+    """Load every capability's demo data in one transaction; return the members by e-mail."""
+    users: dict[str, Any] = {}
+    for seeder in signals.ordered(signals.demo_seeders):
+        seeder.seed(users)
     db.session.commit()
     return users

@@ -33,6 +33,20 @@ def parse_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def optional_id(value: object) -> int | None:
+    """A select's value as a row id, None for the empty choice: ``coerce`` for optional selects.
+
+    Anything else that is not a row id raises ``ValueError``, so WTForms reports the
+    choice as not valid instead of saving nothing.
+    """
+    if value in (None, "", "None"):
+        return None
+    ident = parse_id(str(value))
+    if ident is None:
+        raise ValueError("not a row id")
+    return ident
+
+
 class ButtonForm(FlaskForm):
     """A button that changes something: the form carries only the CSRF token."""
 
@@ -40,7 +54,10 @@ class ButtonForm(FlaskForm):
 def select_choices(
     pairs: Iterable[tuple[Any, Any]], optgroup: str | None = None
 ) -> list[SelectChoice]:
-    """Turn (value, label) pairs into the choices a WTForms ``SelectField`` takes."""
+    """Turn (value, label) pairs into the choices a WTForms ``SelectField`` takes.
+
+    An optional select starts with ``("", label)`` for "none" and uses ``coerce=optional_id``.
+    """
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 

@@ -1,4 +1,10 @@
-"""Locale and time zone of the viewer, and locale-aware lists (countries, zones, languages)."""
+"""Locale and time zone of the viewer, and locale-aware lists (countries, zones, languages).
+
+The template helpers every capability shares are declared here (and in ``consult.markdown``):
+``datetime``, ``date`` and ``clock`` to show a moment, ``duration`` a length of time,
+``in_zone`` to move a moment into a zone, ``country_name`` and ``country_names``. A helper
+only one capability uses is given by that capability's blueprint context processor instead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,14 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import Locale
 from babel.dates import get_timezone_location
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_time,
+    format_timedelta,
+    get_locale,
+    get_timezone,
+)
 from flask_login import current_user
 
 #: The six official UN languages; a user may prefer any, the site shows those translated.
@@ -80,6 +93,11 @@ def country_name(code: str | None, locale: str | None = None) -> str:
     return Locale.parse(locale or str(get_locale())).territories.get(code, code)
 
 
+def country_names(codes: list[str]) -> str:
+    """Country names in the viewer's locale, sorted and joined by commas."""
+    return ", ".join(sorted(country_name(code) for code in codes))
+
+
 def language_choices(locale: str = "en") -> list[tuple[str, str]]:
     """The UN languages, each named in itself."""
     return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in UN_LANGUAGES]
@@ -88,6 +106,16 @@ def language_choices(locale: str = "en") -> list[tuple[str, str]]:
 def localtime(moment: datetime, zone: str | None = None) -> datetime:
     """``moment`` in the viewer's zone, or in ``zone`` if given."""
     return moment.astimezone(ZoneInfo(zone) if zone else ZoneInfo(str(get_timezone())))
+
+
+def clock(moment: datetime, zone: str | None = None, format: str = "short") -> str:
+    """The time of day of ``moment`` (short, in the viewer's locale) in ``zone``, else the viewer's.
+
+    The one way to show a time: ``{{ call.starts_at|clock(member.timezone) }}`` for someone
+    else's local time, ``{{ session.starts_at|clock }}`` for the viewer's own. ``format`` is
+    a Babel width or pattern (``"HH:mm"`` where space is tight, as in the planner's grid).
+    """
+    return format_time(localtime(moment, zone), format, rebase=False)
 
 
 def init_app(app: Flask) -> None:
@@ -102,4 +130,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date=format_date,
+        clock=clock,
+        duration=format_timedelta,
+        in_zone=localtime,
+        country_names=country_names,
     )

@@ -1,8 +1,8 @@
 """Incoming mail: ``flask --app consult mail-in < message.eml``.
 
-Capabilities register handlers; each one looks at the parsed message and says
-whether it took it (an iTIP REPLY for a call, a reply to a comment ...). A
-message nobody takes is logged and dropped.
+Capabilities answer ``signals.mail_handlers`` with a :class:`MailHandler`; each
+handler looks at the parsed message and says whether it took it (an iTIP REPLY
+for a call, a reply to a comment ...). A message nobody takes is logged and dropped.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ import email
 import email.policy
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from enum import Enum
 
 import click
 from flask import Flask, current_app
+
+from consult import signals
 
 
 class Outcome(Enum):
@@ -26,12 +29,12 @@ class Outcome(Enum):
     REJECTED = "rejected"  # meant for this handler, but refused (bad token, unknown sender ...)
 
 
-Handler = Callable[[EmailMessage], Outcome]
+@dataclass(frozen=True)
+class MailHandler:
+    """A function that looks at incoming messages, asked in ``order`` (lower first)."""
 
-
-def register_handler(app: Flask, handler: Handler, order: int = 100) -> None:
-    """Let ``handler`` look at incoming messages."""
-    app.extensions.setdefault("consult_mailin", []).append((order, handler))
+    handle: Callable[[EmailMessage], Outcome]
+    order: int = 100
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -41,9 +44,8 @@ def parse(raw: bytes) -> EmailMessage:
 
 def dispatch(message: EmailMessage) -> Outcome:
     """Offer ``message`` to each handler in turn; the first that claims it decides."""
-    handlers = sorted(current_app.extensions.get("consult_mailin", []), key=lambda pair: pair[0])
-    for _, handler in handlers:
-        outcome = handler(message)
+    for handler in signals.ordered(signals.mail_handlers):
+        outcome = handler.handle(message)
         if outcome is not Outcome.NOT_MINE:
             return outcome
     current_app.logger.warning(

@@ -1,4 +1,4 @@
-"""The site navigation: each capability registers its entries with the audience that may see them."""
+"""The site navigation: capabilities answer ``signals.nav_items`` with entries and their audience."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from flask import Flask, url_for
 from flask_login import current_user
+
+from consult import signals
 
 
 @dataclass(frozen=True)
@@ -18,14 +20,8 @@ class NavItem:
     order: int = 100
 
 
-def add_nav_item(app: Flask, item: NavItem) -> None:
-    """Register ``item`` in the application's navigation."""
-    app.extensions.setdefault("consult_nav", []).append(item)
-
-
 def visible_nav_items() -> list[dict[str, str]]:
     """The entries the current user may reach, as mappings of url, label, endpoint, public."""
-    from flask import current_app
 
     def allowed(item: NavItem) -> bool:
         if item.audience == "public":
@@ -34,7 +30,6 @@ def visible_nav_items() -> list[dict[str, str]]:
             return False
         return item.audience == "member" or current_user.is_secretariat
 
-    items = sorted(current_app.extensions.get("consult_nav", []), key=lambda item: item.order)
     return [
         {
             "url": url_for(item.endpoint),
@@ -42,7 +37,7 @@ def visible_nav_items() -> list[dict[str, str]]:
             "endpoint": item.endpoint,
             "public": item.audience == "public",
         }
-        for item in items
+        for item in signals.ordered(signals.nav_items)
         if allowed(item)
     ]
 

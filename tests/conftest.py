@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask, has_app_context
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -35,9 +34,23 @@ from consult.accounts.services import set_password
 from consult.config import normalise_database_url
 from consult.extensions import db, limiter
 from tests.live import ROOT
-from tests.services import free_port
+from tests.services import fail_skips_in_ci, free_port
 
 TEST_PASSWORD = "correct horse battery"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    """In CI (``CI=true``) a skipped test fails: CI must run every test it collects."""
+    report = yield
+    return fail_skips_in_ci(report)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> pytest.CollectReport:
+    """In CI a module that skips itself (``pytest.skip(allow_module_level=True)``) fails too."""
+    report = yield
+    return fail_skips_in_ci(report)
 
 
 # --- database -------------------------------------------------------------------------
@@ -200,6 +213,14 @@ def _app(
         db.engine.dispose()
 
 
+def _app_context_id() -> int:
+    """Identity of the current application context, the scope of Flask-SQLAlchemy's sessions.
+
+    Each application context has its own ``g``, so the identity of ``g`` is the context's.
+    """
+    return id(g._get_current_object())
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests run in their own contexts, as real requests do.
 
@@ -231,7 +252,7 @@ def app(_app: Flask) -> Iterator[Flask]:
         original = db.session
         db.session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
+            scopefunc=_app_context_id,
         )
         limiter.reset()
         _app.test_client_class = IsolatedClient
@@ -348,20 +369,28 @@ def secretariat_client(client: FlaskClient, make_secretariat: Callable[..., User
 # --- live servers -------------------------------------------------------------------------
 
 
+def sibling_database(database_url: str, suffix: str, folder: Path) -> str:
+    """A new, empty database of the same kind as the test database, for real processes.
+
+    SQLite: a file in ``folder``. PostgreSQL: ``<test database>_<suffix>``, created afresh on
+    the same server (CI drops it when it ends).
+    """
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{folder / f'{suffix}.sqlite3'}"
+    base = make_url(database_url)
+    name = f"{base.database}_{suffix}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
     """A separate database, migrated, for live server processes (they commit for real)."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-    else:
-        base = make_url(database_url)
-        name = f"{base.database}_live"
-        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = base.set(database=name).render_as_string(hide_password=False)
+    url = sibling_database(database_url, "live", tmp_path_factory.mktemp("live"))
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "consult", "db", "upgrade"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import subprocess
@@ -17,18 +18,27 @@ from typing import IO, Any
 
 import requests
 
-from tests.services import free_port, port_open
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class LiveServer:
-    """One gunicorn process serving ``wsgi:app`` with the given settings."""
+    """One gunicorn process serving ``wsgi:app`` with the given settings.
+
+    By default the checkout's app, with the running Python; the package test gives the Python
+    of another virtual environment, another working directory, ``consult.wsgi:app`` and no
+    ``PYTHONPATH``, so that only the installed package can answer.
+    """
 
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     threads: int = 100
+    python: str = sys.executable
+    cwd: Path = ROOT
+    target: str = "wsgi:app"
+    pythonpath: str | None = str(ROOT)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     _log: IO[bytes] | None = None
@@ -40,7 +50,10 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> LiveServer:
         """Start the process and wait until it accepts connections."""
-        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **self.env}
+        env.pop("PYTHONPATH", None)
+        if self.pythonpath:
+            env["PYTHONPATH"] = self.pythonpath
         self.log_path = (
             Path(self.env.get("INSTANCE_PATH") or tempfile.gettempdir())
             / f"gunicorn-{self.port}.log"
@@ -48,7 +61,7 @@ class LiveServer:
         log = self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
                 "-w",
@@ -59,9 +72,9 @@ class LiveServer:
                 f"127.0.0.1:{self.port}",
                 "--timeout",
                 "120",
-                "wsgi:app",
+                self.target,
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -70,11 +83,27 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
-            if port_open("127.0.0.1", self.port):
+            if self.answers():
                 return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log_path.read_text()}")
+
+    def answers(self) -> bool:
+        """True once the worker has loaded the app and answers HTTP.
+
+        gunicorn opens the port before its worker has imported the app; on a busy machine that
+        takes seconds, longer than a Socket.IO client waits for its handshake.
+        """
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("HEAD", "/static/css/consult.css")
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            connection.close()
+        return True
 
     def stop(self) -> None:
         """Stop the process and close its log."""

@@ -1,24 +1,45 @@
-"""Outside services the tests use: skip with a reason when absent, but never skip in CI."""
+"""Outside services the tests use: skip with a reason when absent, but never skip in CI.
+
+Locally a test whose service is missing skips and says why. In CI (``CI=true``, which
+``.ci/run`` exports) every skip turns into a failure, through the report hooks in
+``tests/conftest.py``, so a missing Redis or Chromium cannot hide behind a warning.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 
+R = TypeVar("R", pytest.TestReport, pytest.CollectReport)
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def in_ci() -> bool:
+    """True when ``CI`` is set to anything but an empty string, ``0``, ``false`` or ``no``."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def fail_skips_in_ci(report: R) -> R:
+    """In CI, turn a skipped test's (or module's) report into a failure that keeps the reason."""
+    if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+    reason = str(reason).removeprefix("Skipped: ")
+    report.outcome = "failed"
+    report.longrepr = f"CI must run every test, but this one skipped: {reason}"
+    return report
+
+
 def require(condition: bool, reason: str) -> None:
-    """Skip the test when ``condition`` is false; in CI, fail instead, so nothing is silently skipped."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run this test, but: {reason}")
-    pytest.skip(reason)
+    """Skip the test with ``reason`` when ``condition`` is false (in CI that fails the test)."""
+    if not condition:
+        pytest.skip(reason)
 
 
 def port_open(host: str, port: int) -> bool:

@@ -196,6 +196,6 @@ def move_constituency(constituency_id: int, direction: str):
     """Move a constituency up or down the list."""
     constituency = db.get_or_404(Constituency, constituency_id)
     if ButtonForm().validate_on_submit():
-        services.move_constituency(constituency, -1 if direction == "up" else 1)
+        services.move_constituency(constituency, direction)
         db.session.commit()
     return redirect(url_for("accounts.constituencies"), 303)

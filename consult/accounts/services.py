@@ -15,6 +15,7 @@ from consult.accounts.models import Constituency, Role, User, credential_fingerp
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import parse_id
+from consult.ordering import move
 from consult.tokens import InvalidToken, make_token, read_token
 
 RESET = "password-reset"
@@ -153,17 +154,12 @@ def add_constituency(name: str, description: str = "") -> Constituency:
     return constituency
 
 
-def move_constituency(constituency: Constituency, step: int) -> None:
-    """Swap a constituency with its neighbour above (-1) or below (+1)."""
-    ordered = list(
-        db.session.scalars(select(Constituency).order_by(Constituency.position, Constituency.id))
-    )
-    index = ordered.index(constituency)
-    other = index + step
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, row in enumerate(ordered):
-        row.position = position
+def move_constituency(constituency: Constituency, direction: str) -> None:
+    """Move a constituency one place ``up`` or ``down`` the list."""
+    ordered = db.session.scalars(
+        select(Constituency).order_by(Constituency.position, Constituency.id)
+    ).all()
+    move(ordered, constituency, direction)
 
 
 def user_for_session(session_id: str) -> User | None:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, current_app
 from sqlalchemy import select
 
-from consult import ical
+from consult import ical, signals
 from consult.accounts.models import User
 from consult.calls import notifications, services
 from consult.calls.models import FeedToken
 from consult.extensions import db
-
-FeedSource = Callable[[User], list[ical.Meeting]]
-
-
-def register_feed_source(app: Flask, source: FeedSource) -> None:
-    """Add other meetings (events, for instance) to every user's private feed."""
-    app.extensions.setdefault("consult_feed_sources", []).append(source)
 
 
 def token_for(user: User) -> FeedToken:
@@ -41,9 +33,13 @@ def user_for_token(token: str) -> User | None:
     return feed.user
 
 
+def confirmed_calls(app: Any, user: User) -> list[ical.Meeting]:
+    """Receiver of ``signals.calendar_feed``: the user's confirmed and held calls."""
+    return [notifications.meeting(call) for call in services.calls_for(user)]
+
+
 def feed_ics(user: User) -> bytes:
-    """An .ics (no METHOD: a published calendar) of the user's confirmed and held calls."""
-    meetings = [notifications.meeting(call) for call in services.calls_for(user)]
-    for source in current_app.extensions.get("consult_feed_sources", []):
-        meetings.extend(source(user))
+    """An .ics (no METHOD: a published calendar) of what every capability puts in the feed."""
+    meetings = signals.values(signals.calendar_feed, user=user)
+    meetings.sort(key=lambda meeting: (meeting.start, meeting.uid))
     return ical.build_calendar(meetings, name="Consult")

@@ -132,7 +132,7 @@ class AgendaItemForm(FlaskForm):
     """Propose an agenda item."""
 
     title = StringField(_l("Item"), validators=[InputRequired(), Length(max=300)])
-    details = TextAreaField(_l("Details"), validators=[Optional(), Length(max=4000)])
+    details = TextAreaField(_l("Details (Markdown)"), validators=[Optional(), Length(max=4000)])
 
 
 class MinutesForm(FlaskForm):
@@ -154,13 +154,7 @@ class ActionStatusForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=select_choices(
-            [
-                (ActionStatus.OPEN.value, _l("Open")),
-                (ActionStatus.DONE.value, _l("Done")),
-                (ActionStatus.DROPPED.value, _l("Dropped")),
-            ]
-        ),
+        choices=select_choices(ActionStatus.choices()),
         validators=[InputRequired()],
     )
 

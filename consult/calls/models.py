@@ -7,30 +7,32 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
-class CallStatus(enum.StrEnum):
+class CallStatus(LabelledEnum):
     """Where a call stands."""
 
-    PROPOSED = "proposed"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    HELD = "held"
+    PROPOSED = "proposed", _l("Proposed")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    CANCELLED = "cancelled", _l("Cancelled")
+    HELD = "held", _l("Held")
 
 
-class Partstat(enum.StrEnum):
+class Partstat(LabelledEnum):
     """An invited member's answer (the PARTSTAT values of RFC 5545)."""
 
-    NEEDS_ACTION = "NEEDS-ACTION"
-    ACCEPTED = "ACCEPTED"
-    TENTATIVE = "TENTATIVE"
-    DECLINED = "DECLINED"
+    NEEDS_ACTION = "NEEDS-ACTION", _l("No answer yet")
+    ACCEPTED = "ACCEPTED", _l("Accepted")
+    TENTATIVE = "TENTATIVE", _l("Tentative")
+    DECLINED = "DECLINED", _l("Declined")
 
 
 class AgendaStatus(enum.StrEnum):
@@ -41,12 +43,12 @@ class AgendaStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class ActionStatus(enum.StrEnum):
+class ActionStatus(LabelledEnum):
     """An action item's state."""
 
-    OPEN = "open"
-    DONE = "done"
-    DROPPED = "dropped"
+    OPEN = "open", _l("Open")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
 
 
 class SeriesMember(db.Model):

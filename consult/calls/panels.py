@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from consult.calls.models import ActionItem, ActionStatus, Attendance, Call, CallStatus
-from consult.dashboard.panels import Panel
 from consult.database import utcnow
 from consult.extensions import db
+from consult.signals import Panel
 
 
-def calls_panel(user) -> Panel | None:
+def calls_panel(app, user) -> Panel | None:
     """Upcoming call and open action items of ``user``; nothing when there is neither."""
     upcoming = db.session.scalar(
         select(Call)
@@ -39,4 +39,5 @@ def calls_panel(user) -> Panel | None:
             "actions": actions,
             "mine": upcoming and upcoming.attendance_of(user),
         },
+        order=10,
     )

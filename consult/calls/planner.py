@@ -20,12 +20,16 @@ than the minimum gap to any other call of the series, before or after.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from consult.enums import LabelledEnum
 
 GRID_MINUTES = 15
 
@@ -39,13 +43,21 @@ BURDEN_CAP = 3.0
 HISTORY_WEIGHTS = (1.0, 0.6, 0.35, 0.2, 0.1, 0.05)
 
 
-class Period(StrEnum):
+class Period(LabelledEnum):
     """Where a call falls in a member's local day."""
 
-    GOOD = "good"  # inside good (working) hours
-    EARLY = "early"  # acceptable, but before good hours
-    LATE = "late"  # acceptable, but after good hours
-    NIGHT = "night"  # outside acceptable hours
+    GOOD = "good", _l("good")  # inside good (working) hours
+    EARLY = "early", _l("early")  # acceptable, but before good hours
+    LATE = "late", _l("late")  # acceptable, but after good hours
+    NIGHT = "night", _l("night")  # outside acceptable hours
+
+
+class Skip(LabelledEnum):
+    """Why a day of the window offers no slot."""
+
+    WEEKEND = "weekend", _l("weekend")
+    HOLIDAY = "holiday", _l("holiday")
+    CADENCE = "cadence", _l("too close to another call")
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ class Plan:
     first_day: date
     last_day: date
     candidates: tuple[Candidate, ...]
-    skipped: tuple[tuple[date, str], ...] = field(default=())
+    skipped: tuple[tuple[date, Skip], ...] = field(default=())
 
 
 @cache
@@ -247,8 +259,20 @@ def _offsets(zone: str, slots: list[datetime]) -> list[int]:
     return [int(s.astimezone(tz).utcoffset().total_seconds() // 60) for s in slots]  # type: ignore[union-attr]
 
 
+@cache
+def _quarter_weights(duration: int, hours: Hours) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Points and discomfort of a call starting at each quarter-hour of a local day."""
+    periods = [classify(minute, duration, hours) for minute in range(0, 1440, GRID_MINUTES)]
+    return tuple(POINTS[p] for p in periods), tuple(DISCOMFORT[p] for p in periods)
+
+
 def _day_scores(plan: PlanInput, day: date, burden: dict[int, float]) -> list[tuple[float, int]]:
-    """(score, slot index) for every slot of an organiser day, members grouped by zone."""
+    """(score, slot index) for every slot of an organiser day, members grouped by zone.
+
+    Within one zone and one local date every member present shares the slot's
+    period, so each run of slots on the same local date adds one slice of the
+    quarter-hour weights, scaled by how many are present and their burden.
+    """
     slots = _slots(day, plan.organiser_timezone)
     midnight = datetime.combine(slots[0].date(), time(0), UTC)
     base = [int((s - midnight).total_seconds() // 60) for s in slots]
@@ -256,29 +280,47 @@ def _day_scores(plan: PlanInput, day: date, burden: dict[int, float]) -> list[tu
     zones: dict[str, list[PlanMember]] = {}
     for member in plan.members:
         zones.setdefault(member.timezone, []).append(member)
-    duration, hours = plan.duration_minutes, plan.hours
-    periods: dict[int, Period] = {}
+    points, discomfort = _quarter_weights(plan.duration_minutes, plan.hours)
     absent_points = away_points(plan)
     for zone, members in zones.items():
         offsets = _offsets(zone, slots)
-        # A member is away by their own date, which may change during the organiser's day.
-        by_date: dict[int, tuple[int, float, float]] = {}
-        for index, minute in enumerate(base):
-            local = minute + offsets[index]
-            day_index, local_minute = divmod(local, 1440)
-            if day_index not in by_date:
-                local_date = midnight.date() + timedelta(days=day_index)
-                present = [m for m in members if not m.is_away(local_date)]
-                absent = (len(members) - len(present)) * absent_points
-                by_date[day_index] = (len(present), sum(burden[m.id] for m in present), absent)
-            count, load, absent = by_date[day_index]
-            scores[index] += absent
-            if not count:
-                continue
-            period = periods.get(local_minute)
-            if period is None:
-                period = periods[local_minute] = classify(local_minute, duration, hours)
-            scores[index] += POINTS[period] * count - DISCOMFORT[period] * plan.fairness * load
+        local = [minute + offset for minute, offset in zip(base, offsets, strict=True)]
+        steady = offsets[0] == offsets[-1]  # no clock change today: local time only goes up
+        start = 0
+        while start < len(slots):
+            # A member is away by their own date, which may change during the organiser's day.
+            day_index = local[start] // 1440
+            if steady:
+                end = bisect_left(local, (day_index + 1) * 1440, start)
+            else:
+                end = start
+                while end < len(slots) and local[end] // 1440 == day_index:
+                    end += 1
+            local_date = midnight.date() + timedelta(days=day_index)
+            present = [m for m in members if not m.is_away(local_date)]
+            count = len(present)
+            absent = (len(members) - count) * absent_points
+            load = plan.fairness * sum(burden[m.id] for m in present)
+            first = local[start] % 1440
+            if (
+                first % GRID_MINUTES == 0
+                and local[end - 1] - local[start] == (end - 1 - start) * GRID_MINUTES
+            ):
+                q = first // GRID_MINUTES
+                scores[start:end] = [
+                    score + p * count - d * load + absent
+                    for score, p, d in zip(
+                        scores[start:end],
+                        points[q : q + end - start],
+                        discomfort[q : q + end - start],
+                        strict=True,
+                    )
+                ]
+            else:  # a clock change inside the run, or an offset off the quarter-hour grid
+                for index in range(start, end):
+                    period = classify(local[index] % 1440, plan.duration_minutes, plan.hours)
+                    scores[index] += POINTS[period] * count - DISCOMFORT[period] * load + absent
+            start = end
     return [(round(score, 6), index) for index, score in enumerate(scores)]
 
 
@@ -306,17 +348,17 @@ def explain(plan: PlanInput, start: datetime, score: float = 0.0) -> Candidate:
     )
 
 
-def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, str]]]:
+def _open_days(plan: PlanInput) -> tuple[list[date], list[tuple[date, Skip]]]:
     first, last = window(plan)
     days, skipped = [], []
     day = first
     while day <= last:
         if day.weekday() >= 5:
-            skipped.append((day, "weekend"))
+            skipped.append((day, Skip.WEEKEND))
         elif day in plan.holidays:
-            skipped.append((day, "holiday"))
+            skipped.append((day, Skip.HOLIDAY))
         elif too_close(plan, day) is not None:
-            skipped.append((day, "cadence"))
+            skipped.append((day, Skip.CADENCE))
         else:
             days.append(day)
         day += timedelta(days=1)

@@ -25,17 +25,13 @@ from consult.calls.forms import (
     RescheduleForm,
     SeriesForm,
 )
-from consult.calls.labels import template_helpers
-from consult.calls.minutes import markdown_html
 from consult.calls.models import Call, CallSeries, CallStatus, Partstat
-from consult.calls.planner import day_grid, plan_call, window
+from consult.calls.planner import best_on_day, day_grid, explain, plan_call, window
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, select_choices
 from consult.mail import DeliveryReport
 from consult.tokens import InvalidToken, read_token
-
-bp.context_processor(template_helpers)
 
 
 def _active_users() -> list[User]:
@@ -119,6 +115,18 @@ def _day_param(first: date, last: date, default: date) -> date:
     return chosen if first - timedelta(days=7) <= chosen <= last + timedelta(days=7) else default
 
 
+def _chosen_hour(data, grid) -> int:
+    """The grid hour asked for (``?at=``), else the hour of the day's best slot."""
+    asked = request.args.get("at", "")
+    if asked.isdigit() and int(asked) < len(grid.hours):
+        return int(asked)
+    try:
+        best = best_on_day(data, grid.day).start
+    except ValueError:  # the whole day is past
+        return 0
+    return max(i for i, hour in enumerate(grid.hours) if hour <= best)
+
+
 def _out_of_range(back: str):
     """The page refusing a start too far in the past or the future (422)."""
     message = _("A call must start between yesterday and two years from now.")
@@ -139,11 +147,15 @@ def plan(series_id: int):
         default = result.candidates[0].start.astimezone(ZoneInfo(data.organiser_timezone)).date()
     day = _day_param(first, last, default)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    grid = day_grid(data, day) if data.members else None
+    chosen_index = _chosen_hour(data, grid) if grid else None
     return render_template(
         "calls/plan.html",
         series=series,
         result=result,
-        grid=day_grid(data, day) if data.members else None,
+        grid=grid,
+        chosen_index=chosen_index,
+        chosen=explain(data, grid.hours[chosen_index]) if grid else None,
         day=day,
         days=days,
         skipped=dict(result.skipped),
@@ -233,7 +245,6 @@ def call(call_id: int):
         reschedule_form=RescheduleForm(),
         form=ButtonForm(),
         items=visible_items,
-        minutes_html=markdown_html(call.minutes),
         now=utcnow(),
         Partstat=Partstat,
         organiser_zone=call.series.organiser.timezone,

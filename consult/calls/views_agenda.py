@@ -28,6 +28,7 @@ from consult.calls.models import (
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import ButtonForm, select_choices
+from consult.ordering import move
 
 
 def _back(call: Call, anchor: str = ""):
@@ -75,13 +76,7 @@ def _item(call_id: int, item_id: int) -> AgendaItem:
 def move_item(call_id: int, item_id: int, direction: str):
     """Move an item one place up or down."""
     item = _item(call_id, item_id)
-    items = sorted(item.call.agenda_items, key=lambda i: (i.position, i.id))
-    index = items.index(item)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items, start=1):
-        each.position = position
+    move(sorted(item.call.agenda_items, key=lambda i: (i.position, i.id)), item, direction)
     db.session.commit()
     return _back(item.call, "agenda")
 

@@ -67,14 +67,14 @@ def admin_event(event_id: int):
     return render_template(
         "events/admin_event.html",
         event=event,
-        status_bars=stats.bars(stats.by_status(everyone), stats.STATUS_LABELS),
+        status_bars=stats.bars(stats.by_status(everyone), dict(Status.choices())),
         constituency_bars=stats.bars(stats.by_constituency(everyone)),
         group_bars=stats.bars(stats.by_group(everyone), stats.group_labels()),
         registrations=shown,
         total=len(everyone),
         query=query,
         status=status,
-        statuses=[s.value for s in Status],
+        statuses=list(Status),
         action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
     )
@@ -133,7 +133,7 @@ def admin_decide(event_id: int, registration_id: int, action: str):
         _(
             "%(name)s: %(status)s.",
             name=registration.name,
-            status=stats.status_label(registration.status),
+            status=registration.status.label,
         ),
         "success",
     )

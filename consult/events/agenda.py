@@ -1,4 +1,4 @@
-"""The agenda as a day-by-day timetable, and event descriptions as sanitised HTML."""
+"""The agenda as a day-by-day timetable."""
 
 from __future__ import annotations
 
@@ -7,18 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-import nh3
-from markdown_it import MarkdownIt
-from markupsafe import Markup
-
 from consult.events.models import EventSession
-
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
-
-
-def render_markdown(text: str) -> Markup:
-    """Markdown to HTML, cleaned by nh3 so that nothing harmful gets through."""
-    return Markup(nh3.clean(_markdown.render(text or "")))  # noqa: S704 (cleaned by nh3)
 
 
 @dataclass(frozen=True)

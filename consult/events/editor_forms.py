@@ -145,7 +145,7 @@ class SessionForm(FlaskForm):
     )
     room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
     speakers = TextAreaField(_l("Speakers, one per line"), validators=[Optional()])
-    description = TextAreaField(_l("Description"), validators=[Optional()])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional()])
     documents = TextAreaField(
         _l("Documents, one per line: title | citation | link"), validators=[Optional()]
     )

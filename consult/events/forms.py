@@ -14,20 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from consult.forms import select_choices
+from consult.forms import optional_id, select_choices
 from consult.i18n import country_choices
 
 
 def strip(value: object) -> object:
     """The text without surrounding spaces (other values as they are)."""
     return value.strip() if isinstance(value, str) else value
-
-
-def optional_int(value: object) -> int | None:
-    """A select's value as a whole number, or None for the empty choice."""
-    if value in ("", None):
-        return None
-    return int(value)  # type: ignore[call-overload]
 
 
 class RegistrationFields(FlaskForm):
@@ -53,7 +46,7 @@ class RegistrationFields(FlaskForm):
     )
     constituency = SelectField(
         _l("Constituency"),
-        coerce=optional_int,
+        coerce=optional_id,
         validators=[InputRequired(message=_l("Choose the group you belong to."))],
         validate_choice=True,
         invalid_choice_message=_l("Choose the group you belong to."),

@@ -6,6 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
@@ -29,14 +31,14 @@ class EventKind(enum.StrEnum):
     OTHER = "other"
 
 
-class Status(enum.StrEnum):
+class Status(LabelledEnum):
     """Where a registration stands."""
 
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    PENDING = "pending"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITING = "waiting", _l("Waiting list")
+    PENDING = "pending", _l("Awaiting approval")
+    DECLINED = "declined", _l("Declined")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 #: Statuses of people still hoping for or holding a seat.

@@ -7,17 +7,16 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from consult.dashboard.panels import Panel
 from consult.database import utcnow
 from consult.events.allocation import registration_state
 from consult.events.calendar import event_meeting
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
 from consult.ical import Meeting
-from consult.public.home import HomeBlock
+from consult.signals import Panel
 
 
-def open_events_panel(user: Any) -> Panel | None:
+def open_events_panel(app: Any, user: Any) -> Panel | None:
     """Events whose registration is open, with their seats taken; None when there are none."""
     now = utcnow()
     events = [
@@ -45,10 +44,11 @@ def open_events_panel(user: Any) -> Panel | None:
         _l("Open events"),
         "events/_panel.html",
         {"open_events": events, "confirmed": confirmed},
+        order=40,
     )
 
 
-def upcoming_events_block() -> HomeBlock | None:
+def upcoming_events_block(app: Any) -> Panel | None:
     """Home page block: the next published events, or nothing when none is ahead."""
     events = list(
         db.session.scalars(
@@ -60,10 +60,10 @@ def upcoming_events_block() -> HomeBlock | None:
     )
     if not events:
         return None
-    return HomeBlock(_l("Next events"), "events/_home_block.html", {"events": events})
+    return Panel(_l("Next events"), "events/_home_block.html", {"events": events}, order=10)
 
 
-def registered_events(user: Any) -> list[Meeting]:
+def registered_events(app: Any, user: Any) -> list[Meeting]:
     """Calendar feed source: the events a member holds a confirmed seat at (same e-mail)."""
     events = db.session.scalars(
         select(Event)

@@ -8,26 +8,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from consult.events.countries import GROUP_LABELS, group_label
 from consult.events.models import Registration, Status
 from consult.extensions import db
-
-#: Each status as people read it.
-STATUS_LABELS = {
-    Status.CONFIRMED.value: _l("Confirmed"),
-    Status.WAITING.value: _l("Waiting list"),
-    Status.PENDING.value: _l("Awaiting approval"),
-    Status.DECLINED.value: _l("Declined"),
-    Status.CANCELLED.value: _l("Cancelled"),
-}
-
-
-def status_label(status: Status | str) -> str:
-    """The translated name of a status."""
-    return str(STATUS_LABELS.get(str(status), str(status)))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import Constituency
 from consult.errors import render_error
 from consult.events import allocation, bp, notifications
-from consult.events.agenda import render_markdown, timetable
+from consult.events.agenda import timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
 from consult.events.models import Event, EventSession, Registration, Status
@@ -72,7 +72,6 @@ def show(slug: str):
     return render_template(
         "events/show.html",
         event=event,
-        description=render_markdown(event.description),
         days=timetable(event.sessions, str(get_timezone())),
         closed=allocation.registration_state(event),
     )

@@ -7,15 +7,16 @@ bp = Blueprint("programme", __name__, url_prefix="/programme")
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, its navigation entry and its demo data."""
-    from consult.dashboard.panels import register_panel
-    from consult.demo import register_seeder
-    from consult.navigation import NavItem, add_nav_item
+    """Register the blueprint, its navigation entry, dashboard panel and demo data."""
+    from consult import signals
+    from consult.demo import Seeder
+    from consult.navigation import NavItem
     from consult.programme import models, views  # noqa: F401  (registers models and routes)
     from consult.programme.demo import seed_programme
     from consult.programme.panels import my_items_panel
 
     app.register_blueprint(bp)
-    add_nav_item(app, NavItem("programme.index", _l("Work programme"), "member", order=40))
-    register_seeder(app, seed_programme, order=60)
-    register_panel(app, my_items_panel, order=60)
+    item = NavItem("programme.index", _l("Work programme"), "member", order=40)
+    signals.provide(signals.nav_items, app, item)
+    signals.provide(signals.demo_seeders, app, Seeder(seed_programme, order=60))
+    signals.dashboard_panels.connect(my_items_panel, app)

@@ -13,15 +13,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from consult.accounts.models import Constituency, User
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
-from consult.forms import select_choices
-from consult.programme.models import STATUS_LABELS
-
-
-def _optional_id(value: object) -> int | None:
-    """'' and None mean no choice; anything else must be a whole number."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
+from consult.forms import optional_id, select_choices
+from consult.programme.models import ItemStatus
 
 
 class ItemForm(FlaskForm):
@@ -29,8 +22,8 @@ class ItemForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    owner_id = SelectField(_l("Owner"), coerce=_optional_id, validators=[Optional()])
-    constituency_id = SelectField(_l("Constituency"), coerce=_optional_id, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_id, validators=[Optional()])
+    constituency_id = SelectField(_l("Constituency"), coerce=optional_id, validators=[Optional()])
     due_date = DateField(
         _l("Due date"),
         validators=[Optional()],
@@ -39,10 +32,10 @@ class ItemForm(FlaskForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=select_choices([(s.value, label) for s, label in STATUS_LABELS.items()]),
+        choices=select_choices(ItemStatus.choices()),
         validators=[InputRequired()],
     )
-    call_id = SelectField(_l("Agreed on the call of"), coerce=_optional_id, validators=[Optional()])
+    call_id = SelectField(_l("Agreed on the call of"), coerce=optional_id, validators=[Optional()])
     agreed_at = StringField(_l("Agreed at (in words)"), validators=[Optional(), Length(max=300)])
 
     def fill_choices(self, current_owner_id: int | None = None) -> None:

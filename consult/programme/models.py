@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,24 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.accounts.models import Constituency, User
 from consult.calls.models import Call
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
-class ItemStatus(enum.StrEnum):
+class ItemStatus(LabelledEnum):
     """Progress of a work programme item."""
 
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-STATUS_LABELS = {
-    ItemStatus.PLANNED: _l("Planned"),
-    ItemStatus.IN_PROGRESS: _l("In progress"),
-    ItemStatus.DONE: _l("Done"),
-    ItemStatus.DROPPED: _l("Dropped"),
-}
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in-progress", _l("In progress")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
 
 
 class ProgrammeItem(db.Model):

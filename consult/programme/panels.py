@@ -7,12 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from consult.dashboard.panels import Panel
 from consult.extensions import db
 from consult.programme.models import ItemStatus, ProgrammeItem
+from consult.signals import Panel
 
 
-def my_items_panel(user: Any) -> Panel | None:
+def my_items_panel(app: Any, user: Any) -> Panel | None:
     """Open items the user owns, soonest first; nothing when there are none."""
     items = list(
         db.session.scalars(
@@ -26,4 +26,6 @@ def my_items_panel(user: Any) -> Panel | None:
     )
     if not items:
         return None
-    return Panel(_l("Your work programme items"), "programme/_panel.html", {"items": items})
+    return Panel(
+        _l("Your work programme items"), "programme/_panel.html", {"items": items}, order=60
+    )

@@ -9,14 +9,13 @@ from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import Constituency, User
 from consult.accounts.roles import member_required, secretariat_required
-from consult.calls.labels import ACTION as ACTION_LABELS
 from consult.calls.models import ActionItem, ActionStatus, Call
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID
 from consult.programme import bp
 from consult.programme.forms import ItemForm
-from consult.programme.models import STATUS_LABELS, ItemStatus, ProgrammeItem
+from consult.programme.models import ItemStatus, ProgrammeItem
 from consult.programme.timeline import build_timeline, is_overdue
 
 
@@ -51,10 +50,8 @@ def index():
         "programme/index.html",
         items=items,
         actions=_call_action_items(),
-        action_labels=ACTION_LABELS,
         years=years,
         undated=undated,
-        labels=STATUS_LABELS,
         overdue={item.id for item in items if is_overdue(item, utcnow().date())},
     )
 

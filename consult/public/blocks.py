@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.public.documents import latest_public_documents
-from consult.public.home import HomeBlock
 from consult.public.models import ProfileStatus, ViaProfile
+from consult.signals import Panel
 
 
-def latest_documents_block() -> HomeBlock | None:
-    """The newest public documents, or nothing when there are none."""
-    documents = latest_public_documents(5)
-    if not documents:
-        return None
-    return HomeBlock(
-        _l("Latest documents"), "public/_block_documents.html", {"documents": documents}
-    )
-
-
-def recent_profiles_block() -> HomeBlock | None:
+def recent_profiles_block(app: Any) -> Panel | None:
     """The profiles published most recently."""
     profiles = list(
         db.session.scalars(
@@ -33,6 +24,9 @@ def recent_profiles_block() -> HomeBlock | None:
     )
     if not profiles:
         return None
-    return HomeBlock(
-        _l("Recently added VIA profiles"), "public/_block_profiles.html", {"profiles": profiles}
+    return Panel(
+        _l("Recently added VIA profiles"),
+        "public/_block_profiles.html",
+        {"profiles": profiles},
+        order=50,
     )

@@ -1,10 +1,9 @@
-"""Forms of the public site's editors: profiles, key elements, assessments, documents."""
+"""Forms of the public site's editors: profiles, key elements, assessments."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     IntegerField,
     SelectField,
@@ -16,19 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from consult.forms import select_choices
 from consult.i18n import country_choices
-from consult.public.models import (
-    CASE_STATUS_LABELS,
-    DOCUMENT_KINDS,
-    RATING_LABELS,
-    SECTORS,
-    STATUS_LABELS,
-    TYPE_LABELS,
-    VISIBILITY_LABELS,
-)
-
-
-def _choices(labels: dict) -> list:
-    return select_choices([(str(getattr(k, "value", k)), label) for k, label in labels.items()])
+from consult.public.models import SECTORS, ProfileStatus, ProfileType, Rating
 
 
 def validate_links(form: FlaskForm, field: TextAreaField) -> None:
@@ -47,8 +34,12 @@ class ProfileForm(FlaskForm):
     organisation = StringField(
         _l("Sponsoring organisation"), validators=[InputRequired(), Length(max=300)]
     )
-    type = SelectField(_l("Type"), choices=_choices(TYPE_LABELS), validators=[InputRequired()])
-    sector = SelectField(_l("Sector"), choices=_choices(SECTORS), validators=[InputRequired()])
+    type = SelectField(
+        _l("Type"), choices=select_choices(ProfileType.choices()), validators=[InputRequired()]
+    )
+    sector = SelectField(
+        _l("Sector"), choices=select_choices(SECTORS.items()), validators=[InputRequired()]
+    )
     countries = SelectMultipleField(_l("Countries"), validators=[Optional()])
     year_started = IntegerField(
         _l("Year started"), validators=[Optional(), NumberRange(min=1800, max=2100)]
@@ -65,7 +56,7 @@ class SecretariatProfileForm(ProfileForm):
     """The Secretariat also sets the status."""
 
     status = SelectField(
-        _l("Status"), choices=_choices(STATUS_LABELS), validators=[InputRequired()]
+        _l("Status"), choices=select_choices(ProfileStatus.choices()), validators=[InputRequired()]
     )
 
 
@@ -80,37 +71,7 @@ class AssessmentForm(FlaskForm):
     """One profile judged against one key element."""
 
     rating = SelectField(
-        _l("Judgement"), choices=_choices(RATING_LABELS), validators=[InputRequired()]
+        _l("Judgement"), choices=select_choices(Rating.choices()), validators=[InputRequired()]
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
-
-
-class DocumentFields(FlaskForm):
-    """A document's description and where it belongs."""
-
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=_choices(DOCUMENT_KINDS), validators=[InputRequired()])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    visibility = SelectField(
-        _l("Who may read it"),
-        choices=_choices(VISIBILITY_LABELS),
-        default="members",
-        validators=[InputRequired()],
-    )
-    attach_to = SelectField(_l("Belongs to"), validators=[Optional()])
-
-
-class UploadForm(DocumentFields):
-    """Upload a new document."""
-
-    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
-
-
-class CaseStudyForm(FlaskForm):
-    """The progress of one country's case study."""
-
-    status = SelectField(
-        _l("Status"), choices=_choices(CASE_STATUS_LABELS), validators=[InputRequired()]
-    )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

@@ -12,6 +12,7 @@ from consult.accounts.roles import member_required, secretariat_required
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
+from consult.ordering import move
 from consult.public import bp
 from consult.public.forms import (
     AssessmentForm,
@@ -19,9 +20,7 @@ from consult.public.forms import (
     ProfileForm,
     SecretariatProfileForm,
 )
-from consult.public.keyelements import move, renumber
 from consult.public.models import (
-    STATUS_LABELS,
     Assessment,
     KeyElement,
     ProfileStatus,
@@ -120,7 +119,7 @@ def set_profile_status(profile_id: int, status: str):
     if ButtonForm().validate_on_submit():
         set_status(profile, new_status)
         db.session.commit()
-        flash(_("The profile is now: %(status)s.", status=STATUS_LABELS[new_status]), "success")
+        flash(_("The profile is now: %(status)s.", status=new_status.label), "success")
     return redirect(url_for("public.profile", profile_id=profile.id))
 
 
@@ -182,16 +181,13 @@ def edit_key_element(element_id: int | None = None):
     ), status
 
 
-@bp.post("/manage/key-elements/<int:element_id>/move/<direction>")
+@bp.post("/manage/key-elements/<int:element_id>/move/<any(up, down):direction>")
 @secretariat_required
 def move_key_element(element_id: int, direction: str):
     """Move a key element one place up or down."""
-    if direction not in {"up", "down"}:
-        abort(404)
+    element = db.get_or_404(KeyElement, element_id)
     if ButtonForm().validate_on_submit():
-        elements = key_elements()
-        renumber(elements)
-        if not move(elements, element_id, -1 if direction == "up" else 1):
+        if not move(key_elements(), element, direction):
             flash(_("That key element cannot move further."), "info")
         db.session.commit()
     return redirect(url_for("public.manage_key_elements", _anchor=f"element-{element_id}"))

@@ -1,8 +1,7 @@
-"""Key elements, VIA profiles and their assessments, studies, case studies and documents."""
+"""Key elements, VIA profiles and their assessments."""
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
@@ -21,76 +21,36 @@ def fold(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class ProfileStatus(enum.StrEnum):
+class ProfileStatus(LabelledEnum):
     """Where a VIA profile stands; only published profiles are public."""
 
-    DRAFT = "draft"
-    PROPOSED = "proposed"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+    DRAFT = "draft", _l("Draft")
+    PROPOSED = "proposed", _l("Proposed by a member")
+    PUBLISHED = "published", _l("Published")
+    ARCHIVED = "archived", _l("Archived")
 
 
-class ProfileType(enum.StrEnum):
+class ProfileType(LabelledEnum):
     """What kind of voluntary initiative or agreement a profile describes."""
 
-    CODE_OF_CONDUCT = "code-of-conduct"
-    VOLUNTARY_AGREEMENT = "voluntary-agreement"
-    CERTIFICATION = "certification"
-    PARTNERSHIP = "partnership"
-    OTHER = "other"
+    CODE_OF_CONDUCT = "code-of-conduct", _l("Code of conduct")
+    VOLUNTARY_AGREEMENT = "voluntary-agreement", _l("Voluntary agreement")
+    CERTIFICATION = "certification", _l("Certification")
+    PARTNERSHIP = "partnership", _l("Partnership")
+    OTHER = "other", _l("Other")
 
 
-class Rating(enum.StrEnum):
+class Rating(LabelledEnum):
     """How far a profile meets a key element."""
 
-    MET = "met"
-    PARTLY = "partly"
-    NOT_MET = "not-met"
-    UNKNOWN = "unknown"
+    MET = "met", _l("Met")
+    PARTLY = "partly", _l("Partly met")
+    NOT_MET = "not-met", _l("Not met")
+    UNKNOWN = "unknown", _l("Unknown")
 
 
-class Visibility(enum.StrEnum):
-    """Who may download a document."""
-
-    PUBLIC = "public"
-    MEMBERS = "members"
-
-
-class CaseStatus(enum.StrEnum):
-    """Progress of one country's case study."""
-
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-
-
-STATUS_LABELS = {
-    ProfileStatus.DRAFT: _l("Draft"),
-    ProfileStatus.PROPOSED: _l("Proposed by a member"),
-    ProfileStatus.PUBLISHED: _l("Published"),
-    ProfileStatus.ARCHIVED: _l("Archived"),
-}
-TYPE_LABELS = {
-    ProfileType.CODE_OF_CONDUCT: _l("Code of conduct"),
-    ProfileType.VOLUNTARY_AGREEMENT: _l("Voluntary agreement"),
-    ProfileType.CERTIFICATION: _l("Certification"),
-    ProfileType.PARTNERSHIP: _l("Partnership"),
-    ProfileType.OTHER: _l("Other"),
-}
-RATING_LABELS = {
-    Rating.MET: _l("Met"),
-    Rating.PARTLY: _l("Partly met"),
-    Rating.NOT_MET: _l("Not met"),
-    Rating.UNKNOWN: _l("Unknown"),
-}
 #: A sign beside the words, so that a cell never depends on colour.
 RATING_SIGNS = {Rating.MET: "✓", Rating.PARTLY: "◐", Rating.NOT_MET: "✗", Rating.UNKNOWN: "?"}
-CASE_STATUS_LABELS = {
-    CaseStatus.PLANNED: _l("Planned"),
-    CaseStatus.IN_PROGRESS: _l("In progress"),
-    CaseStatus.DONE: _l("Done"),
-}
-VISIBILITY_LABELS = {Visibility.PUBLIC: _l("Public"), Visibility.MEMBERS: _l("Members only")}
 #: Sectors a profile can be filed under (slug -> label).
 SECTORS = {
     "agriculture": _l("Agriculture and pesticides"),
@@ -102,15 +62,6 @@ SECTORS = {
     "mining": _l("Mining"),
     "finance": _l("Finance"),
     "tourism": _l("Tourism"),
-    "other": _l("Other"),
-}
-#: Kinds of document (slug -> label).
-DOCUMENT_KINDS = {
-    "background-paper": _l("Background paper"),
-    "code": _l("Code or guidelines"),
-    "study": _l("Study"),
-    "report": _l("Report"),
-    "official": _l("Official UN document"),
     "other": _l("Other"),
 }
 
@@ -171,7 +122,6 @@ class ViaProfile(db.Model):
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="profile", cascade="all, delete-orphan"
     )
-    documents: Mapped[list[Document]] = relationship(back_populates="profile")
 
     @property
     def countries(self) -> list[str]:
@@ -227,77 +177,3 @@ class Assessment(db.Model):
 
     profile: Mapped[ViaProfile] = relationship(back_populates="assessments")
     key_element: Mapped[KeyElement] = relationship()
-
-
-class Study(db.Model):
-    """An analytical study: the background paper, or the country case-study project."""
-
-    __tablename__ = "studies"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Stable identifier for URLs and demo data.
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    #: Who carries it out with the Secretariat, if anyone.
-    partner: Mapped[str] = mapped_column(String(300), default="")
-    #: When it starts, in words ("May 2000, once funded").
-    timing: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[int] = mapped_column(default=0)
-
-    case_studies: Mapped[list[CaseStudy]] = relationship(
-        back_populates="study", cascade="all, delete-orphan", order_by="CaseStudy.country"
-    )
-    documents: Mapped[list[Document]] = relationship(back_populates="study")
-
-
-class CaseStudy(db.Model):
-    """One country of a case-study project, with its progress."""
-
-    __tablename__ = "case_studies"
-    __table_args__ = (UniqueConstraint("study_id", "country"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
-    #: ISO 3166-1 alpha-2 code.
-    country: Mapped[str] = mapped_column(String(2))
-    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.PLANNED)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-    study: Mapped[Study] = relationship(back_populates="case_studies")
-    documents: Mapped[list[Document]] = relationship(back_populates="case_study")
-
-
-class Document(db.Model):
-    """An uploaded file, stored outside ``static/`` under a generated name."""
-
-    __tablename__ = "documents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(40), default="other")
-    description: Mapped[str] = mapped_column(Text, default="")
-    #: Random name of the file inside ``UPLOAD_DIR/documents``; never from the user.
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    #: The uploaded name, cleaned: offered as the download's file name only.
-    display_name: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    visibility: Mapped[Visibility] = mapped_column(
-        str_enum(Visibility), default=Visibility.MEMBERS, index=True
-    )
-    profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("via_profiles.id", ondelete="SET NULL"), index=True
-    )
-    study_id: Mapped[int | None] = mapped_column(ForeignKey("studies.id", ondelete="SET NULL"))
-    case_study_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_studies.id", ondelete="SET NULL")
-    )
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    profile: Mapped[ViaProfile | None] = relationship(back_populates="documents")
-    study: Mapped[Study | None] = relationship(back_populates="documents")
-    case_study: Mapped[CaseStudy | None] = relationship(back_populates="documents")
-    uploaded_by: Mapped[User | None] = relationship()

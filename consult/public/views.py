@@ -8,23 +8,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consult import signals
 from consult.extensions import db
 from consult.i18n import country_name
 from consult.public import bp
 from consult.public.directory import directory_groups
-from consult.public.documents import can_view_document
-from consult.public.home import home_blocks
 from consult.public.matrix import build_matrix
 from consult.public.models import (
-    DOCUMENT_KINDS,
-    RATING_LABELS,
     RATING_SIGNS,
     SECTORS,
-    STATUS_LABELS,
-    TYPE_LABELS,
     Assessment,
     KeyElement,
     ProfileStatus,
+    ProfileType,
     Rating,
     ViaProfile,
 )
@@ -34,26 +30,14 @@ from consult.public.profiles import (
     published_countries,
     search_profiles,
 )
-from consult.public.uploads import limit_text
 
-#: Names and signs for templates of this blueprint.
-LABELS = {
-    "rating": RATING_LABELS,
-    "sign": RATING_SIGNS,
-    "sector": SECTORS,
-    "status": STATUS_LABELS,
-    "type": TYPE_LABELS,
-}
+#: Sectors, profile types and rating signs, for templates of this blueprint.
+LABELS = {"sign": RATING_SIGNS, "sector": SECTORS, "types": list(ProfileType)}
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _labels() -> dict:
-    return {"via_labels": LABELS, "via_document_kinds": DOCUMENT_KINDS, "upload_limit": limit_text}
-
-
-@bp.app_template_filter("country_names")
-def _country_names(codes: list[str]) -> str:
-    return ", ".join(sorted(country_name(code) for code in codes))
+    return {"via_labels": LABELS}
 
 
 def key_elements() -> list[KeyElement]:
@@ -64,7 +48,7 @@ def key_elements() -> list[KeyElement]:
 @bp.get("/")
 def home():
     """What the process is, for a visitor, and the blocks capabilities contribute."""
-    return render_template("public/home.html", blocks=home_blocks())
+    return render_template("public/home.html", blocks=signals.ordered(signals.home_blocks))
 
 
 @bp.get("/key-elements")
@@ -94,14 +78,16 @@ def profiles():
 
 @bp.get("/profiles/<int:profile_id>")
 def profile(profile_id: int):
-    """One VIA profile, its assessments and its documents."""
+    """One VIA profile, its assessments, and what other capabilities add (its documents)."""
     item = db.session.get(ViaProfile, profile_id)
     if item is None or not can_view_profile(current_user, item):
         abort(404)
     elements = key_elements()
     row = build_matrix([item], elements, item.assessments)[0]
-    documents = [d for d in item.documents if can_view_document(current_user, d)]
-    return render_template("public/profile.html", profile=item, row=row, documents=documents)
+    sections = signals.ordered(
+        signals.profile_sections, profile=item, user=current_user._get_current_object()
+    )
+    return render_template("public/profile.html", profile=item, row=row, sections=sections)
 
 
 @bp.get("/key-elements/matrix")

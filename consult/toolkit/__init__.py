@@ -20,11 +20,10 @@ def send_digests_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the models, the blueprint, navigation, panel, seeder, mail handler and commands."""
-    from consult.dashboard.panels import register_panel
-    from consult.demo import register_seeder
-    from consult.mailin import register_handler
-    from consult.navigation import NavItem, add_nav_item
-    from consult.public.home import register_home_block
+    from consult import signals
+    from consult.demo import Seeder
+    from consult.mailin import MailHandler
+    from consult.navigation import NavItem
     from consult.toolkit import (  # noqa: F401  (register tables, routes, socket handlers)
         api,
         comment_views,
@@ -33,16 +32,18 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.toolkit.demo import seed_toolkit
-    from consult.toolkit.markdown import render_markdown
     from consult.toolkit.panels import published_sections_block, recent_comments_panel
     from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
-    app.jinja_env.filters["toolkit_markdown"] = render_markdown
-    add_nav_item(app, NavItem("toolkit.index", _l("Toolkit"), "public", order=30))
-    add_nav_item(app, NavItem("toolkit.consensus", _l("Consensus"), "member", order=31))
-    register_panel(app, recent_comments_panel, order=20)
-    register_home_block(app, published_sections_block, order=30)
-    register_seeder(app, seed_toolkit, order=40)
-    register_handler(app, handle_reply, order=50)
+    signals.provide(
+        signals.nav_items,
+        app,
+        NavItem("toolkit.index", _l("Toolkit"), "public", order=30),
+        NavItem("toolkit.consensus", _l("Consensus"), "member", order=31),
+    )
+    signals.dashboard_panels.connect(recent_comments_panel, app)
+    signals.home_blocks.connect(published_sections_block, app)
+    signals.provide(signals.demo_seeders, app, Seeder(seed_toolkit, order=40))
+    signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=50))
     app.cli.add_command(send_digests_command)

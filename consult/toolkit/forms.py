@@ -7,24 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from consult.forms import select_choices
+from consult.forms import optional_id, select_choices
 from consult.toolkit.models import Frequency, SectionStatus, Stance
-
-STATUS_LABELS = {
-    SectionStatus.PROPOSED: _l("Proposed"),
-    SectionStatus.IN_DISCUSSION: _l("In discussion"),
-    SectionStatus.AGREED: _l("Agreed"),
-}
-STANCE_LABELS = {
-    Stance.SUPPORT: _l("Support"),
-    Stance.CONCERN: _l("Concern"),
-    Stance.OBJECTION: _l("Objection"),
-}
-FREQUENCY_LABELS = {
-    Frequency.EVERY: _l("Every comment"),
-    Frequency.DIGEST: _l("A daily digest"),
-    Frequency.NONE: _l("Nothing"),
-}
 
 
 class SectionForm(FlaskForm):
@@ -34,9 +18,9 @@ class SectionForm(FlaskForm):
     body = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])
     status = SelectField(
         _l("Status"),
-        choices=select_choices((s.value, label) for s, label in STATUS_LABELS.items()),
+        choices=select_choices(SectionStatus.choices()),
     )
-    responsible_id = SelectField(_l("Responsible member"), coerce=str)
+    responsible_id = SelectField(_l("Responsible member"), coerce=optional_id)
     published = BooleanField(_l("Published on the public site"))
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=300)])
 
@@ -47,9 +31,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment (Markdown)"), validators=[DataRequired(), Length(max=20_000)])
     stance = SelectField(
         _l("Your position on this section (optional)"),
-        choices=select_choices(
-            [("", _l("No position")), *((s.value, lbl) for s, lbl in STANCE_LABELS.items())]
-        ),
+        choices=select_choices([("", _l("No position")), *Stance.choices()]),
         validators=[Optional()],
     )
     quote = TextAreaField(
@@ -81,6 +63,6 @@ class PreferenceForm(FlaskForm):
 
     frequency = SelectField(
         _l("E-mail me"),
-        choices=select_choices((f.value, label) for f, label in FREQUENCY_LABELS.items()),
+        choices=select_choices(Frequency.choices()),
     )
     section_id = HiddenField()

@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Constituency, User
 from consult.database import str_enum, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
-class SectionStatus(enum.StrEnum):
+class SectionStatus(LabelledEnum):
     """How far the partners are with a section."""
 
-    PROPOSED = "proposed"
-    IN_DISCUSSION = "in-discussion"
-    AGREED = "agreed"
+    PROPOSED = "proposed", _l("Proposed")
+    IN_DISCUSSION = "in-discussion", _l("In discussion")
+    AGREED = "agreed", _l("Agreed")
 
 
-class Stance(enum.StrEnum):
+class Stance(LabelledEnum):
     """A member's position on a section, given with a top-level comment."""
 
-    SUPPORT = "support"
-    CONCERN = "concern"
-    OBJECTION = "objection"
+    SUPPORT = "support", _l("Support")
+    CONCERN = "concern", _l("Concern")
+    OBJECTION = "objection", _l("Objection")
 
 
-class Frequency(enum.StrEnum):
+class Frequency(LabelledEnum):
     """How often a member wants e-mail about comments."""
 
-    EVERY = "every"
-    DIGEST = "digest"
-    NONE = "none"
+    EVERY = "every", _l("Every comment")
+    DIGEST = "digest", _l("A daily digest")
+    NONE = "none", _l("Nothing")
 
 
 class Section(db.Model):

@@ -66,7 +66,7 @@ def set_preference(user: Any, section_id: int | None, frequency: str) -> None:
 
 def preference_page(user: Any) -> dict[str, Any]:
     """Context of the preferences page: the toolkit-wide choice and each section's."""
-    from consult.toolkit.forms import FREQUENCY_LABELS, PreferenceForm
+    from consult.toolkit.forms import PreferenceForm
     from consult.toolkit.sections import ordered_sections
 
     prefs = _preferences([user.id])
@@ -85,7 +85,6 @@ def preference_page(user: Any) -> dict[str, Any]:
             )
             for item in items
         ],
-        "labels": FREQUENCY_LABELS,
     }
 
 

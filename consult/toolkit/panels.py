@@ -8,13 +8,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from consult.dashboard.panels import Panel
 from consult.extensions import db
-from consult.public.home import HomeBlock
+from consult.signals import Panel
 from consult.toolkit.models import Comment, Section
 
 
-def recent_comments_panel(user: Any) -> Panel:
+def recent_comments_panel(app: Any, user: Any) -> Panel:
     """Dashboard panel: the latest comments on the toolkit."""
     comments = list(
         db.session.scalars(
@@ -25,10 +24,12 @@ def recent_comments_panel(user: Any) -> Panel:
             .limit(5)
         )
     )
-    return Panel(_l("Recent comments"), "toolkit/_panel.html", {"recent_comments": comments})
+    return Panel(
+        _l("Recent comments"), "toolkit/_panel.html", {"recent_comments": comments}, order=20
+    )
 
 
-def published_sections_block() -> HomeBlock | None:
+def published_sections_block(app: Any) -> Panel | None:
     """Home page block: the toolkit sections most recently published, or nothing."""
     sections = list(
         db.session.scalars(
@@ -40,6 +41,6 @@ def published_sections_block() -> HomeBlock | None:
     )
     if not sections:
         return None
-    return HomeBlock(
-        _l("Latest toolkit sections"), "toolkit/_home_block.html", {"sections": sections}
+    return Panel(
+        _l("Latest toolkit sections"), "toolkit/_home_block.html", {"sections": sections}, order=30
     )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from consult.database import utcnow
 from consult.extensions import db
+from consult.ordering import move
 from consult.toolkit.models import Section, SectionStatus, SectionVersion
 
 
@@ -85,14 +86,8 @@ def _save_version(section: Section, author: Any, note: str) -> SectionVersion:
 
 
 def move_section(section: Section, direction: str) -> None:
-    """Swap a section with its neighbour ``up`` or ``down``; renumber so positions stay distinct."""
-    sections = ordered_sections(include_drafts=True)
-    index = sections.index(section)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(sections):
-        sections[index], sections[other] = sections[other], sections[index]
-    for position, item in enumerate(sections, start=1):
-        item.position = position
+    """Move a section one place ``up`` or ``down`` the toolkit."""
+    move(ordered_sections(include_drafts=True), section, direction)
 
 
 def versions_of(section: Section) -> list[SectionVersion]:

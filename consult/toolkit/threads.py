@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from consult.extensions import db
-from consult.toolkit.markdown import render_markdown
+from consult.markdown import render_markdown
 from consult.toolkit.models import Comment
 
 #: Replies are indented up to this depth; deeper replies line up under the deepest indent.

@@ -11,14 +11,9 @@ from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, login_manager
 from consult.forms import INVALID, ButtonForm, parse_id, select_choices
+from consult.ordering import DIRECTIONS
 from consult.toolkit import bp, notifications, positions, sections, threads
-from consult.toolkit.forms import (
-    STANCE_LABELS,
-    STATUS_LABELS,
-    CommentForm,
-    PreferenceForm,
-    SectionForm,
-)
+from consult.toolkit.forms import CommentForm, PreferenceForm, SectionForm
 from consult.toolkit.models import Section, SectionStatus
 
 
@@ -39,7 +34,6 @@ def thread_context(section: Section) -> dict:
         "nodes": threads.flatten(roots),
         "max_depth": threads.MAX_DISPLAY_DEPTH,
         "action_form": ButtonForm(),
-        "stance_labels": STANCE_LABELS,
         "state_of": threads.state_of,
     }
 
@@ -53,7 +47,6 @@ def index():
         "toolkit/index.html",
         sections=items,
         rows=rows,
-        status_labels=STATUS_LABELS,
         action_form=ButtonForm(),
     )
 
@@ -78,9 +71,7 @@ def section_page(item: Section, comment_form: CommentForm | None = None) -> str:
                 section_id=item.id,
             ),
         )
-    return render_template(
-        "toolkit/section.html", section=item, status_labels=STATUS_LABELS, **context
-    )
+    return render_template("toolkit/section.html", section=item, **context)
 
 
 @bp.get("/toolkit/sections/<int:section_id>/thread")
@@ -98,7 +89,7 @@ def _responsible_choices(current_id: int | None = None) -> list:
         .where(or_(User.active.is_(True), User.id == current_id))
         .order_by(User.display_name)
     )
-    return select_choices([("", _("Nobody yet")), *((str(u.id), u.display_name) for u in users)])
+    return select_choices([("", _("Nobody yet")), *((u.id, u.display_name) for u in users)])
 
 
 def _apply_form(form: SectionForm) -> dict:
@@ -106,7 +97,7 @@ def _apply_form(form: SectionForm) -> dict:
         "title": form.title.data.strip(),
         "body": (form.body.data or "").replace("\r\n", "\n"),
         "status": SectionStatus(form.status.data),
-        "responsible_id": int(form.responsible_id.data) if form.responsible_id.data else None,
+        "responsible_id": form.responsible_id.data,
         "published": bool(form.published.data),
     }
 
@@ -135,7 +126,6 @@ def edit_section(section_id: int):
     form.responsible_id.choices = _responsible_choices(item.responsible_id)
     if request.method == "GET":
         form.status.data = item.status.value
-        form.responsible_id.data = str(item.responsible_id or "")
     if form.validate_on_submit():
         sections.update_section(
             item, author=current_user, note=(form.note.data or "").strip(), **_apply_form(form)
@@ -152,7 +142,7 @@ def edit_section(section_id: int):
 def move_section(section_id: int):
     """Move a section up or down the toolkit."""
     item = readable_section(section_id)
-    if ButtonForm().validate_on_submit() and request.form.get("direction") in {"up", "down"}:
+    if ButtonForm().validate_on_submit() and request.form.get("direction") in DIRECTIONS:
         sections.move_section(item, request.form["direction"])
         db.session.commit()
     return redirect(url_for("toolkit.index"))
@@ -166,7 +156,6 @@ def history(section_id: int):
         "toolkit/history.html",
         section=item,
         versions=sections.versions_of(item),
-        status_labels=STATUS_LABELS,
     )
 
 
@@ -199,6 +188,5 @@ def consensus():
         sections=items,
         rows=positions.positions([s.id for s in items]),
         constituencies=positions.constituencies(),
-        status_labels=STATUS_LABELS,
         empty=positions.SectionPositions(),
     )

@@ -1,21 +1,33 @@
-"""Agenda items, the agenda reminder (cron), minutes, action items and the dashboard panel."""
+"""Agenda items and their publication, minutes, action items and the dashboard panel.
+
+The reminder that mails the agenda is in ``test_reminders.py``.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from consult.calls.models import ActionItem, ActionStatus, AgendaStatus, CallStatus, Notice
-from consult.calls.reminders import send_reminders
+from consult.calls.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaStatus,
+    CallStatus,
+    Notice,
+)
 from consult.database import utcnow
 from consult.extensions import db
-from tests.calls.conftest import future
 from tests.conftest import body_text, sign_in
 
 
+def _members(call):
+    return [a.user for a in call.attendances if not a.user.is_secretariat]
+
+
 def _member(call):
-    return next(a.user for a in call.attendances if not a.user.is_secretariat)
+    return _members(call)[0]
 
 
 def test_members_propose_and_the_secretariat_orders_and_publishes(client, make_call):
@@ -53,45 +65,57 @@ def test_an_empty_title_is_refused(client, make_call):
     assert call.agenda_items == []
 
 
-def test_reminder_goes_two_days_before_and_only_once(app, make_series, make_call, mailbox):
-    """Does send-reminders e-mail the agenda within two days of the call, and never twice?"""
-    series = make_series()
-    soon = make_call(series, utcnow() + timedelta(hours=40))
-    later = make_call(series, future(32))
-    declined = next(a for a in soon.attendances if not a.user.is_secretariat)
-    declined.partstat = declined.partstat.DECLINED
-    db.session.commit()
-
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 2." in result.output
-    assert len(mailbox.messages) == 2
-    assert declined.user.email not in {str(m["To"]) for m in mailbox.messages}
-    assert "Agenda:" in mailbox.messages[0]["Subject"]
-    assert f"/calls/{soon.id}" in body_text(mailbox.messages[0])
-
-    mailbox.clear()
-    result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 0." in result.output
-    assert mailbox.messages == []
-    sent = db.session.scalars(select(Notice).where(Notice.call_id == soon.id)).all()
-    assert len(sent) == 2
-    assert not db.session.scalars(select(Notice).where(Notice.call_id == later.id)).all()
-
-
-def test_a_failed_reminder_is_tried_again(app, make_call, mailbox):
-    """When one address refuses, do the others get it, and does the next run retry only that one?"""
+def test_the_agenda_stays_hidden_until_published(app, client, make_call, mailbox):
+    """Before publication, does a member see neither another's accepted item nor get it by mail?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
-    refused = _member(call).email
-    mailbox.refuse.add(refused)
-    report = send_reminders()
-    assert refused in report.failed and len(report.sent) == 2
-    notice = mailbox.last(call.series.organiser.email)
-    assert notice["Subject"].startswith("Not delivered")
-    assert refused in body_text(notice)
+    proposer, reader = _members(call)
+    db.session.add_all(
+        [
+            AgendaItem(
+                call=call, title="Toolkit scope", proposed_by=proposer, status=AgendaStatus.ACCEPTED
+            ),
+            AgendaItem(call=call, title="My own idea", proposed_by=reader, position=2),
+        ]
+    )
+    db.session.commit()
+    assert call.published_agenda == []
+
+    sign_in(client, reader)
+    html = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "Toolkit scope" not in html
+    assert "My own idea" in html
+    runner = app.test_cli_runner()
+    runner.invoke(args=["send-reminders"])
+    assert "Toolkit scope" not in body_text(mailbox.last(reader.email))
+
+    sign_in(client, call.series.organiser)
+    assert "Toolkit scope" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    client.post(f"/calls/{call.id}/agenda/publish")
+    assert call.agenda_published_at is not None
+
+    sign_in(client, reader)
+    assert "Toolkit scope" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    db.session.execute(delete(Notice).where(Notice.call_id == call.id))
+    db.session.commit()
     mailbox.clear()
-    report = send_reminders()
-    assert report.sent == [refused]
+    runner.invoke(args=["send-reminders"])
+    assert "Toolkit scope" in body_text(mailbox.last(reader.email))
+
+
+def test_only_invitees_and_the_secretariat_propose_agenda_items(
+    client, make_call, make_member, make_secretariat
+):
+    """Is a member not invited to a call refused (403) when proposing an item for it?"""
+    call = make_call()
+    sign_in(client, make_member())
+    assert "Propose an item" not in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    response = client.post(f"/calls/{call.id}/agenda", data={"title": "Gatecrashing"})
+    assert response.status_code == 403
+    sign_in(client, _members(call)[0])
+    client.post(f"/calls/{call.id}/agenda", data={"title": "Invited"})
+    sign_in(client, make_secretariat())
+    client.post(f"/calls/{call.id}/agenda", data={"title": "Secretariat"})
+    assert sorted(i.title for i in call.agenda_items) == ["Invited", "Secretariat"]
 
 
 def test_minutes_and_action_items_after_the_call(client, make_call):

@@ -1,31 +1,20 @@
-"""The planner in a real browser with JavaScript off, against gunicorn and a real SMTP server."""
+"""The planner in a real browser, against gunicorn and a real SMTP server."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests import browser
 from tests.calls.conftest import seed_live_series
 from tests.conftest import TEST_PASSWORD
 from tests.live import LiveServer
-from tests.services import require_chromium
 
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.browser,
-    # tests/live.py leaves the gunicorn log file to the garbage collector (reported to the lead).
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 
-def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_path):
-    """With JavaScript off, can the Secretariat sign in, read the planner and confirm a slot?"""
-    chromium, driver_path = require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
+@pytest.fixture
+def planner(live_database_url, smtp_server, tmp_path):
+    """A gunicorn server with a series to plan: (server, officer's e-mail, series id, e-mails)."""
     controller, mailbox = smtp_server
     mailbox.clear()
     officer, series_id, emails = seed_live_series(live_database_url, tmp_path)
@@ -40,31 +29,56 @@ def test_confirm_a_slot_without_javascript(live_database_url, smtp_server, tmp_p
             "RATELIMIT_ENABLED": "false",
         }
     ).start()
-    options = Options()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2}
-    )
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
-        browser.get(f"{server.url}/sign-in")
-        browser.find_element(By.NAME, "email").send_keys(officer)
-        browser.find_element(By.NAME, "password").send_keys(TEST_PASSWORD)
-        browser.find_element(By.NAME, "password").submit()
-        WebDriverWait(browser, 20).until(lambda b: "/sign-in" not in b.current_url)
-        browser.get(f"{server.url}/calls/series/{series_id}/plan")
-        candidates = browser.find_elements(By.CSS_SELECTOR, "li.candidate")
+        yield server, officer, series_id, emails
+    finally:
+        server.stop()
+
+
+def test_confirm_a_slot_without_javascript(planner, smtp_server):
+    """With JavaScript off, can the Secretariat sign in, read the planner and confirm a slot?"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    server, officer, series_id, emails = planner
+    with browser.chromium(javascript=False) as driver:
+        browser.sign_in(driver, server.url, officer, TEST_PASSWORD)
+        driver.get(f"{server.url}/calls/series/{series_id}/plan")
+        candidates = driver.find_elements(By.CSS_SELECTOR, "li.candidate")
         assert candidates
         assert "Good hours:" in candidates[0].text
-        assert browser.find_elements(By.CSS_SELECTOR, "table.grid td.cell")
+        assert driver.find_elements(By.CSS_SELECTOR, "table.grid td.cell")
         candidates[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(browser, 20).until(lambda b: "/plan" not in b.current_url)
-        flashes = browser.find_element(By.CSS_SELECTOR, "main").text[:600]
+        WebDriverWait(driver, 20).until(lambda d: "/plan" not in d.current_url)
+        if "Check before sending" in driver.title:
+            driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+            WebDriverWait(driver, 20).until(lambda d: "/calls/" in d.current_url)
+        flashes = driver.find_element(By.CSS_SELECTOR, "main").text[:600]
         assert "The call is confirmed and the invitations are sent." in flashes, flashes
-    finally:
-        browser.quit()
-        server.stop()
-    received = {str(m["To"]) for m in mailbox.messages}
+    received = {str(m["To"]) for m in smtp_server[1].messages}
     assert set(emails) <= received
+
+
+def test_the_grid_fits_a_laptop_and_a_phone_gets_a_list(planner):
+    """Are 24 hours visible at 1,280 px without scrolling, is a phone shown the list, and axe clean?"""
+    from selenium.webdriver.common.by import By
+
+    server, officer, series_id, _ = planner
+    with browser.chromium(width=1280, height=900) as driver:
+        browser.sign_in(driver, server.url, officer, TEST_PASSWORD)
+        driver.get(f"{server.url}/calls/series/{series_id}/plan")
+        wrap = driver.find_element(By.CSS_SELECTOR, ".grid-wrap")
+        scroll, visible = driver.execute_script(
+            "return [arguments[0].scrollWidth, arguments[0].clientWidth]", wrap
+        )
+        assert scroll <= visible, f"the grid needs {scroll} px in a {visible} px box"
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table.grid thead th[scope=col]")) >= 24
+        assert browser.axe_violations(driver) == []
+
+        browser.viewport(driver, 320)
+        driver.get(f"{server.url}/calls/series/{series_id}/plan")
+        assert not driver.find_element(By.CSS_SELECTOR, "table.grid").is_displayed()
+        times = driver.find_elements(By.CSS_SELECTOR, ".local-times li")
+        assert len(times) == 3 and all(t.is_displayed() for t in times)
+        assert not browser.scrolls_sideways(driver)
+        assert browser.axe_violations(driver) == []

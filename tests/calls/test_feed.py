@@ -92,21 +92,20 @@ def test_calls_are_never_shown_to_visitors(client, make_call):
     assert "Calls" not in client.get("/").get_data(as_text=True).split("<main")[0]
 
 
-def test_other_capabilities_can_add_to_the_feed(client, app, make_call, monkeypatch):
-    """Does a registered feed source (events, later) add its meetings to the user's feed?"""
+def test_other_capabilities_can_add_to_the_feed(client, app, make_call):
+    """Does a receiver of ``signals.calendar_feed`` add its meetings to the user's feed?"""
     from datetime import timedelta
 
-    from consult import ical
-    from consult.calls.feed import register_feed_source
+    from consult import ical, signals
 
     call = make_call()
     member = next(a.user for a in call.attendances if not a.user.is_secretariat)
-    monkeypatch.setitem(app.extensions, "consult_feed_sources", [])
     start = future(30)
-    register_feed_source(
-        app,
-        lambda user: [ical.Meeting("forum@consult", "Forum", start, start + timedelta(hours=2))],
-    )
+
+    def forum(sender, user):
+        return [ical.Meeting("forum@consult", "Forum", start, start + timedelta(hours=2))]
+
     sign_in(client, member)
-    calendar = vobject.readOne(client.get(_feed_url(client)).get_data(as_text=True))
+    with signals.calendar_feed.connected_to(forum, app):
+        calendar = vobject.readOne(client.get(_feed_url(client)).get_data(as_text=True))
     assert {e.uid.value for e in calendar.vevent_list} == {call.uid, "forum@consult"}

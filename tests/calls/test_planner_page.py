@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from consult.calls import services
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
 from tests.conftest import sign_in
@@ -24,17 +25,57 @@ def test_secretariat_sees_candidates_with_explanations(client, make_series):
 
 
 def test_day_grid_carries_words_not_only_colours(client, make_series):
-    """Does each grid cell give the local time and a word (good, early, late, night)?"""
+    """Does each grid cell give the local time, a sign and a word, early and late told apart?"""
     series = make_series()
     sign_in(client, series.organiser)
     html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
     grid = html[html.index('<table class="grid">') :]
-    rows = grid.count('<th scope="row">')
+    rows = grid.count('<th scope="row" class="member">')
     assert rows == 3
-    cells = re.findall(r'<td class="cell p-(\w+)">([^<]+)<br><small>(\w+)</small>', grid)
+    cells = re.findall(
+        r'<td class="cell p-(\w+)">(\d\d:\d\d)<br><span aria-hidden="true">(.)</span>'
+        r'<span class="visually-hidden">(\w+)</span>',
+        grid,
+    )
     assert len(cells) >= rows * 23
-    assert {period for period, _, word in cells} == {word for _, _, word in cells}
-    assert {"good", "night"} <= {word for _, _, word in cells}
+    assert {period for period, _, _, word in cells} == {word for _, _, _, word in cells}
+    assert {"good", "night"} <= {word for _, _, _, word in cells}
+    signs = {period: sign for period, _, sign, _ in cells}
+    assert len(set(signs.values())) == len(signs)  # one sign per part of the day
+
+
+def test_the_grid_scrolls_by_keyboard_with_names_fixed(client, make_series):
+    """Is the grid's scroll box focusable and labelled, and the member column sticky?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert re.search(
+        r'<div class="table-wrap grid-wrap" tabindex="0" role="region" aria-labelledby="grid-caption">',
+        html,
+    )
+    with client.get("/static/css/calls.css") as response:
+        css = response.get_data(as_text=True)
+    assert re.search(r"\.grid \.member \{[^}]*position: sticky", css)
+
+
+def test_a_chosen_start_lists_each_members_local_time(client, make_series):
+    """For a start chosen on a phone, does the page list every member's local time in words?"""
+    series = make_series()
+    sign_in(client, series.organiser)
+    page = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    day = re.search(r'<option value="(\d{4}-\d{2}-\d{2})" selected>', page).group(1)
+    html = client.get(f"/calls/series/{series.id}/plan?day={day}&at=14").get_data(as_text=True)
+    listing = html[
+        html.index('<ul class="local-times">') : html.index(
+            "</ul>", html.index('<ul class="local-times">')
+        )
+    ]
+    assert listing.count("<li") == 3
+    paris = next(m for m in series.members if m.timezone == "Europe/Paris")
+    assert paris.display_name in listing
+    # 14:00 in New York is 20:00 in Paris: late.
+    assert re.search(r"20:00 <small>\(Europe/Paris\)</small>, late", listing)
+    assert client.get(f"/calls/series/{series.id}/plan?at=999").status_code == 200
 
 
 def test_a_chosen_day_and_a_bad_day_parameter(client, make_series):
@@ -126,3 +167,40 @@ def test_a_window_already_past_opens_today(client, make_series):
     sign_in(client, series.organiser)
     html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
     assert 'class="candidate"' in html
+
+
+def test_the_planner_leaves_out_deactivated_members(client, make_series, make_member):
+    """Does the planner ignore a deactivated member, both in its input and on its page?"""
+    active = make_member(timezone="Europe/Paris", name="Active Member")
+    gone = make_member(timezone="Pacific/Auckland", name="Gone Member")
+    series = make_series([active, gone])
+    gone.active = False
+    db.session.commit()
+    names = {m.name for m in services.plan_input(series).members}
+    assert "Active Member" in names and "Gone Member" not in names
+    sign_in(client, series.organiser)
+    html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
+    assert "Active Member" in html
+    assert "Gone Member" not in html
+
+
+def test_far_dates_are_refused_when_confirming_or_rescheduling(client, make_call):
+    """Are starts years away (or long past) refused with a message and a 422, not a 500?"""
+    call = make_call()
+    series = call.series
+    sign_in(client, series.organiser)
+    for value in ("9999-12-31T23:30+00:00", "0001-01-01T00:00+00:00", "2001-01-01T10:00+00:00"):
+        response = client.post(f"/calls/series/{series.id}/confirm", data={"start": value})
+        assert response.status_code == 422
+        assert "two years" in response.get_data(as_text=True)
+    for value in ("9999-12-31T23:30-05:00", "0001-01-01T00:30+05:00"):
+        response = client.post(f"/calls/series/{series.id}/confirm", data={"start": value})
+        assert response.status_code in (302, 422)
+    assert len(series.calls) == 1
+    for day, time in (("9999-12-31", "23:30"), ("0001-01-01", "00:00"), ("2001-01-01", "10:00")):
+        response = client.post(f"/calls/{call.id}/reschedule", data={"day": day, "time": time})
+        assert response.status_code == 422
+        assert "two years" in response.get_data(as_text=True)
+    starts = call.starts_at
+    db.session.refresh(call)
+    assert call.starts_at == starts and call.sequence == 0

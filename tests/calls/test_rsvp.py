@@ -9,7 +9,7 @@ from email.message import EmailMessage
 import pytest
 from icalendar import Calendar, Event, vCalAddress
 
-from consult.calls.models import Partstat
+from consult.calls.models import CallStatus, Partstat
 from consult.calls.notifications import rsvp_links
 from consult.extensions import db
 from consult.mailin import Outcome, dispatch
@@ -218,3 +218,63 @@ def test_the_answer_page_works_with_csrf_on(client, make_call, csrf):
     response = client.post(path, data={"answer": "accept", "csrf_token": token})
     assert response.status_code == 200
     assert attendance.partstat is Partstat.ACCEPTED
+
+
+def test_a_reply_with_a_malformed_sequence_does_not_crash_mail_in(app, make_call):
+    """Does ``mail-in`` refuse a REPLY with ``SEQUENCE:abc`` calmly instead of crashing?"""
+    call = make_call()
+    attendance = next(a for a in call.attendances if not a.user.is_secretariat)
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Test mail client//EN",
+            "METHOD:REPLY",
+            "BEGIN:VEVENT",
+            f"UID:{call.uid}",
+            "DTSTAMP:20300101T000000Z",
+            "SEQUENCE:abc",
+            f"ATTENDEE;PARTSTAT=DECLINED:mailto:{attendance.user.email}",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    message = EmailMessage()
+    message["From"] = attendance.user.email
+    message["To"] = "consult@example.org"
+    message["Subject"] = "Declined"
+    message.set_content("No.")
+    message.add_alternative(calendar, subtype="calendar", params={"method": "REPLY"})
+    result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip() in ("rejected", "not mine")
+    db.session.refresh(attendance)
+    assert attendance.partstat is Partstat.NEEDS_ACTION
+
+
+@pytest.mark.parametrize("status", [CallStatus.CANCELLED, CallStatus.HELD])
+def test_answers_to_a_cancelled_or_held_call_are_refused(client, make_call, status):
+    """Are answers by e-mail, by link and by the call page refused once a call is off or held?"""
+    call = make_call()
+    attendance = next(a for a in call.attendances if not a.user.is_secretariat)
+    links = rsvp_links(attendance)
+    call.status = status
+    db.session.commit()
+
+    assert dispatch(_reply(call.uid, attendance.user.email, "DECLINED")) is Outcome.REJECTED
+
+    path = re.sub(r"^https?://[^/]+", "", links["decline"])
+    page = client.get(path)
+    assert page.status_code == 409
+    word = "cancelled" if status is CallStatus.CANCELLED else "held"
+    assert word in page.get_data(as_text=True)
+    assert client.post(path.partition("?")[0], data={"answer": "decline"}).status_code == 409
+
+    sign_in(client, attendance.user)
+    response = client.post(
+        f"/calls/{call.id}/answer", data={"answer": "decline"}, follow_redirects=True
+    )
+    assert word in response.get_data(as_text=True)
+    db.session.refresh(attendance)
+    assert attendance.partstat is Partstat.NEEDS_ACTION

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import recurring_ical_events
 from icalendar import Calendar
 
-from consult import ical
-from consult.mailin import Outcome, register_handler
+from consult import ical, signals
+from consult.mailin import MailHandler, Outcome
 
 RAW = (
     b"From: someone@example.org\r\nTo: consult@example.org\r\nSubject: Re: hello\r\n\r\nThanks!\r\n"
@@ -20,10 +20,9 @@ def test_mail_in_with_no_taker_exits_non_zero(app):
     assert "not mine" in result.output
 
 
-def test_mail_in_offers_the_message_to_handlers_in_order(app, monkeypatch):
+def test_mail_in_offers_the_message_to_handlers_in_order(app):
     """Does the first handler that claims a message decide, the others not being asked?"""
     seen = []
-    monkeypatch.setitem(app.extensions, "consult_mailin", [])
 
     def ignores(message):
         seen.append(("ignores", message["Subject"]))
@@ -37,10 +36,17 @@ def test_mail_in_offers_the_message_to_handlers_in_order(app, monkeypatch):
         seen.append(("never", message["Subject"]))
         return Outcome.ACCEPTED
 
-    register_handler(app, never, order=30)
-    register_handler(app, ignores, order=10)
-    register_handler(app, takes, order=20)
-    result = app.test_cli_runner().invoke(args=["mail-in"], input=RAW)
+    def offer_never(sender):
+        return MailHandler(never, order=3)
+
+    def offer_two(sender):
+        return [MailHandler(takes, order=2), MailHandler(ignores, order=1)]
+
+    with (
+        signals.mail_handlers.connected_to(offer_never, app),
+        signals.mail_handlers.connected_to(offer_two, app),
+    ):
+        result = app.test_cli_runner().invoke(args=["mail-in"], input=RAW)
     assert result.exit_code == 0 and "accepted" in result.output
     assert seen == [("ignores", "Re: hello"), ("takes", "Re: hello")]
 

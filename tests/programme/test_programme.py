@@ -131,7 +131,8 @@ def test_timeline_rule_without_http():
 def test_demo_data_is_loaded_once(app):
     """Does running the demo twice leave the five lines of work, the four profiles and seven countries once?"""
     from consult.demo import load_demo
-    from consult.public.models import CaseStudy, KeyElement, ViaProfile
+    from consult.documents.models import CaseStudy
+    from consult.public.models import KeyElement, ViaProfile
 
     load_demo()
     load_demo()

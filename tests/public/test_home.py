@@ -1,11 +1,12 @@
-"""The public home page and its registry of blocks."""
+"""The public home page and the blocks capabilities answer ``signals.home_blocks`` with."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from consult.public.home import HomeBlock, register_home_block
-from consult.public.models import ProfileStatus, Visibility
+from consult import signals
+from consult.public.models import ProfileStatus
+from consult.signals import Panel
 
 
 def test_home_explains_the_process_to_a_visitor(client):
@@ -16,36 +17,33 @@ def test_home_explains_the_process_to_a_visitor(client):
         assert f'href="{path}"' in html
 
 
-def test_registered_blocks_appear_in_order_and_none_hides_one(
-    app, client, monkeypatch, make_profile
-):
-    """Does a block another capability registers appear in its place, and a None show nothing?"""
-    blocks = list(app.extensions.get("consult_home_blocks", []))
-    monkeypatch.setitem(app.extensions, "consult_home_blocks", blocks)
+def test_connected_blocks_appear_in_order_and_none_hides_one(app, client, make_profile):
+    """Does a block another capability answers with appear in its place, and a None show nothing?"""
     profile = make_profile("Featured code")
     # Plain values: the block must not lazy-load the test's objects inside the request.
     featured = SimpleNamespace(id=profile.id, name=profile.name, organisation="Forum")
-    register_home_block(
-        app,
-        lambda: HomeBlock(
-            "Next public events", "public/_block_profiles.html", {"profiles": [featured]}
-        ),
-        order=1,
-    )
-    register_home_block(app, lambda: None, order=2)
-    html = client.get("/").get_data(as_text=True)
+
+    def featured_block(sender):
+        return Panel(
+            "Next public events", "public/_block_profiles.html", {"profiles": [featured]}, order=1
+        )
+
+    def no_block(sender):
+        return None
+
+    with (
+        signals.home_blocks.connected_to(featured_block, app),
+        signals.home_blocks.connected_to(no_block, app),
+    ):
+        html = client.get("/").get_data(as_text=True)
     assert html.count('class="home-block"') == 2
     assert html.index("Next public events") < html.index("Recently added VIA profiles")
 
 
-def test_home_lists_latest_public_documents_and_profiles_only(client, make_document, make_profile):
-    """Are public documents and published profiles on the home page, members-only and drafts not?"""
-    make_document("Open background paper")
-    make_document("Members' draft", visibility=Visibility.MEMBERS)
+def test_home_lists_published_profiles_only(client, make_profile):
+    """Are published profiles on the home page, and drafts not?"""
     make_profile("Published code")
     make_profile("Draft code", status=ProfileStatus.DRAFT)
     html = client.get("/").get_data(as_text=True)
-    assert "Open background paper" in html
-    assert "Members&#39; draft" not in html
     assert "Published code" in html
     assert "Draft code" not in html

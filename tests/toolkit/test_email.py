@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.toolkit import notifications
-from consult.toolkit.models import Comment
+from consult.toolkit.models import Comment, NotificationPreference
+from consult.toolkit.notifications import reply_address
 from consult.toolkit.replies import strip_reply
 from tests.conftest import body_text, sign_in
 
@@ -250,3 +251,29 @@ def test_failed_digest_is_retried_on_the_next_run(
     mailbox.refuse.clear()
     send_digests()
     assert "Which materials" in body_text(mailbox.last(reader.email))
+
+
+def test_a_malformed_section_in_mail_preferences_is_refused(member_client):
+    """Does a non-numeric section id get a 404 instead of changing the toolkit-wide choice?"""
+    response = member_client.post(
+        "/toolkit/notifications", data={"section_id": "abc", "frequency": "none"}
+    )
+    assert response.status_code == 404
+    assert db.session.scalars(db.select(NotificationPreference)).all() == []
+
+
+def test_a_reply_token_works_only_from_its_members_address(
+    app, make_member, make_section, make_comment
+):
+    """Is a reply carrying a member's token but sent from another address refused?"""
+    member = make_member()
+    section = make_section()
+    comment = make_comment(section, make_member(), "A question")
+    message = EmailMessage()
+    message["From"] = "stranger@elsewhere.example"
+    message["To"] = reply_address(member, comment)
+    message["Subject"] = "Re: A question"
+    message.set_content("An answer that is not theirs")
+    result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+    assert result.exit_code == 1 and "rejected" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1

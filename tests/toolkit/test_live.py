@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from consult.extensions import socketio
+from consult.extensions import db, socketio
 from consult.toolkit.live import NAMESPACE
 from tests.conftest import sign_in
 from tests.live import LiveServer
@@ -190,3 +190,26 @@ def test_two_processes_share_events_through_redis(live_database_url, tmp_path):
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_deactivated_member_rejoining_is_refused(app, make_member, make_section):
+    """When a member loses access, is their next join refused (so the page stops listening)?"""
+    member = make_member()
+    section = make_section()
+    client = app.test_client()
+    sign_in(client, member)
+    socket = socketio.test_client(app, namespace="/toolkit", flask_test_client=client)
+    assert socket.emit(
+        "join", {"section": section.id, "last": 0}, namespace="/toolkit", callback=True
+    )["ok"]
+    member.active = False
+    db.session.commit()
+    answer = socket.emit(
+        "join", {"section": section.id, "last": 0}, namespace="/toolkit", callback=True
+    )
+    assert answer == {"ok": False, "error": "forbidden"}
+    huge = socket.emit(
+        "join", {"section": 10**30, "last": 10**30}, namespace="/toolkit", callback=True
+    )
+    assert huge["ok"] is False
+    socket.disconnect(namespace="/toolkit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -156,3 +157,42 @@ def test_section_page_scripts_are_files_served_by_the_app(member_client, make_se
     script = member_client.get("/static/js/toolkit.js")
     assert script.status_code == 200
     script.close()
+
+
+def test_huge_version_numbers_in_a_diff_are_not_an_error(member_client, make_section):
+    """Does an absurd version number in a diff link give a page or a 404, never a 500?"""
+    section = make_section()
+    response = member_client.get(
+        f"/toolkit/sections/{section.id}/diff?from=99999999999999999999999"
+    )
+    assert response.status_code in (200, 404)
+
+
+def test_editing_keeps_a_deactivated_responsible_member(
+    secretariat_client, make_section, make_member
+):
+    """Is a section's responsible member kept when they were deactivated since?"""
+    former = make_member(name="Former responsible", active=False)
+    section = make_section(responsible_id=former.id)
+    page = secretariat_client.get(f"/toolkit/sections/{section.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{former.id}">Former responsible' in page
+
+
+@pytest.mark.parametrize(("value", "status"), [("abc", 422), ("99999999999", 422), ("", 302)])
+def test_the_optional_responsible_member_is_an_id_or_nobody(secretariat_client, value, status):
+    """Is "nobody" saved as no one, and a value that is no member's id refused with a 422?"""
+    response = secretariat_client.post("/toolkit/sections/new", data=_form(responsible_id=value))
+    assert response.status_code == status
+    section = db.session.scalar(select(Section).where(Section.title == "Purpose and scope"))
+    assert (section is None) == (status == 422)
+    assert section is None or section.responsible_id is None
+
+
+def test_the_responsible_member_is_saved_and_shown_selected(secretariat_client, make_member):
+    """Is a chosen responsible member saved, and selected again on the edit form?"""
+    member = make_member(name="Responsible member")
+    secretariat_client.post("/toolkit/sections/new", data=_form(responsible_id=str(member.id)))
+    section = db.session.scalar(select(Section).where(Section.title == "Purpose and scope"))
+    assert section.responsible_id == member.id
+    page = secretariat_client.get(f"/toolkit/sections/{section.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{member.id}">Responsible member' in page

@@ -14,8 +14,8 @@ from consult.accounts.models import Role, User
 from consult.accounts.services import set_password
 from consult.extensions import db
 from tests.conftest import TEST_PASSWORD
+from tests.documents.conftest import PDF_BYTES
 from tests.live import LiveServer
-from tests.public.conftest import PDF_BYTES
 
 pytestmark = [
     pytest.mark.live,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from consult.demo import load_demo
+from consult.documents.models import CaseStatus, CaseStudy
 from consult.extensions import db
-from consult.public.models import CaseStatus, CaseStudy
 
 
 def test_case_study_countries_are_listed_by_name_with_their_status(app, client):

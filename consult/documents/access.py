@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased
 
+from consult.documents.models import Document, Visibility
 from consult.extensions import db
-from consult.public.models import Document, ProfileStatus, ViaProfile, Visibility
+from consult.public.models import ProfileStatus, ViaProfile
 from consult.public.profiles import can_view_profile
 
 
@@ -38,6 +39,12 @@ def visible_documents(user: Any) -> Select:
             allowed.append(ProfileStatus.ARCHIVED)
         statement = statement.where(or_(Document.profile_id.is_(None), profile.status.in_(allowed)))
     return statement.order_by(Document.uploaded_at.desc(), Document.id.desc())
+
+
+def documents_of_profile(user: Any, profile: ViaProfile) -> list[Document]:
+    """The documents attached to ``profile`` that ``user`` may read, newest first."""
+    statement = visible_documents(user).where(Document.profile_id == profile.id)
+    return [d for d in db.session.scalars(statement) if can_view_document(user, d)]
 
 
 def latest_public_documents(limit: int = 5) -> list[Document]:

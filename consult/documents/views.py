@@ -9,34 +9,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.errors import render_error
-from consult.extensions import db, login_manager
-from consult.forms import INVALID, ButtonForm, parse_id, select_choices
-from consult.i18n import country_name
-from consult.public import bp
-from consult.public.documents import can_view_document, visible_documents
-from consult.public.forms import CaseStudyForm, DocumentFields, UploadForm
-from consult.public.models import (
-    CASE_STATUS_LABELS,
-    CaseStatus,
-    CaseStudy,
-    Document,
-    Study,
-    ViaProfile,
-    Visibility,
-)
-from consult.public.uploads import (
+from consult.documents import bp
+from consult.documents.access import can_view_document, visible_documents
+from consult.documents.forms import CaseStudyForm, DocumentFields, UploadForm
+from consult.documents.models import CaseStatus, CaseStudy, Document, Study, Visibility
+from consult.documents.uploads import (
     UploadRejected,
+    limit_text,
     max_upload_bytes,
     remove_file,
     store_upload,
     stored_path,
     too_large_message,
 )
+from consult.errors import render_error
+from consult.extensions import db, login_manager
+from consult.forms import INVALID, ButtonForm, parse_id, select_choices
+from consult.i18n import country_name
+from consult.public.models import ViaProfile
 
-UPLOAD_ENDPOINTS = {"public.upload_document"}
+UPLOAD_ENDPOINTS = {"documents.upload_document"}
 #: Bodies up to this many times the limit are read to the end before the 413 answer.
 DRAIN_FACTOR = 4
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {"upload_limit": limit_text}
 
 
 @bp.get("/studies")
@@ -61,11 +60,10 @@ def studies():
         for study in all_studies
     }
     return render_template(
-        "public/studies.html",
+        "documents/studies.html",
         studies=all_studies,
         cases=cases,
         documents=documents,
-        case_labels=CASE_STATUS_LABELS,
         readable={d.id for d in documents},
     )
 
@@ -173,9 +171,9 @@ def upload_document():
             db.session.add(document)
             db.session.commit()
             flash(_("The document is uploaded."), "success")
-            return redirect(url_for("public.studies", _anchor=f"document-{document.id}"))
+            return redirect(url_for("documents.studies", _anchor=f"document-{document.id}"))
     status = INVALID if form.is_submitted() else 200
-    return render_template("public/upload.html", form=form, document=None), status
+    return render_template("documents/upload.html", form=form, document=None), status
 
 
 def _drain_body() -> None:
@@ -205,7 +203,7 @@ def handle_too_large(error):
     form = UploadForm(formdata=None)
     form.attach_to.choices = _attach_choices()
     form.file.errors = [too_large_message()]
-    return render_template("public/upload.html", form=form, document=None), 413
+    return render_template("documents/upload.html", form=form, document=None), 413
 
 
 @bp.route("/manage/documents/<int:document_id>/edit", methods=["GET", "POST"])
@@ -222,10 +220,10 @@ def edit_document(document_id: int):
         _fill_fields(form, document)
         db.session.commit()
         flash(_("The document is updated."), "success")
-        return redirect(url_for("public.studies", _anchor=f"document-{document.id}"))
+        return redirect(url_for("documents.studies", _anchor=f"document-{document.id}"))
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "public/upload.html", form=form, document=document, delete_form=ButtonForm()
+        "documents/upload.html", form=form, document=document, delete_form=ButtonForm()
     ), status
 
 
@@ -240,7 +238,7 @@ def delete_document(document_id: int):
         db.session.commit()
         remove_file(stored_name)
         flash(_("The document is deleted."), "success")
-    return redirect(url_for("public.studies"))
+    return redirect(url_for("documents.studies"))
 
 
 @bp.route("/manage/case-studies/<int:case_id>", methods=["GET", "POST"])
@@ -254,6 +252,6 @@ def edit_case_study(case_id: int):
         case.note = form.note.data or ""
         db.session.commit()
         flash(_("The case study is updated."), "success")
-        return redirect(url_for("public.studies", _anchor=f"case-{case.id}"))
+        return redirect(url_for("documents.studies", _anchor=f"case-{case.id}"))
     status = INVALID if form.is_submitted() else 200
-    return render_template("public/case_study.html", form=form, case=case), status
+    return render_template("documents/case_study.html", form=form, case=case), status

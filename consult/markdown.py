@@ -1,10 +1,19 @@
-"""Markdown to safe HTML: markdown-it-py renders, nh3 keeps only harmless tags and URLs."""
+"""Markdown people write, as safe HTML: the one policy for every text shown on a page.
+
+Toolkit sections and comments, call minutes and agenda items, event descriptions and
+session notes all pass through :func:`render_markdown` (in templates, the ``markdown``
+filter). markdown-it-py renders CommonMark with raw HTML off, so HTML in the source is
+shown as text; nh3 then keeps only the tags, attributes and URL schemes below, as a
+second guard. Links get ``rel="nofollow noopener"``; only http, https and mailto URLs
+survive; images are not allowed (they would load from anywhere).
+"""
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
 
 import nh3
+from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -37,7 +46,7 @@ def sanitise(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: str | None) -> Markup:
     """Render Markdown written by a user as sanitised HTML, ready for a template."""
     return Markup(_render(text or ""))  # noqa: S704 (sanitised in _render)
 
@@ -45,3 +54,8 @@ def render_markdown(text: str) -> Markup:
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
     return sanitise(_parser().render(text))
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the ``markdown`` filter."""
+    app.add_template_filter(render_markdown, "markdown")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from consult.documents.models import Document, Visibility
+from consult.documents.uploads import clean_filename, content_matches
 from consult.extensions import db
-from consult.public.models import Document, ProfileStatus, Visibility
-from consult.public.uploads import clean_filename, content_matches
-from tests.public.conftest import PDF_BYTES, docx_bytes, odt_bytes
+from consult.public.models import ProfileStatus
+from tests.documents.conftest import PDF_BYTES, docx_bytes, odt_bytes
 
 
 def upload(client, data: bytes, filename: str, **fields):
@@ -214,3 +215,47 @@ def test_filename_and_sniffing_rules_without_http():
     assert not content_matches("odt", docx_bytes())
     assert not content_matches("docx", odt_bytes())
     assert not content_matches("exe", b"MZ")
+
+
+def test_home_lists_the_latest_public_documents_only(client, make_document):
+    """Are the newest public documents on the home page, with their kind, and members-only not?"""
+    make_document("Open background paper", kind="background-paper")
+    make_document("Members' draft", visibility=Visibility.MEMBERS)
+    html = client.get("/").get_data(as_text=True)
+    assert "Open background paper" in html and "(Background paper," in html
+    assert "Members&#39; draft" not in html
+
+
+def test_a_profile_page_lists_only_the_documents_its_reader_may_open(
+    client, make_document, make_profile, make_member
+):
+    """Does a profile page list its public files for visitors, and members-only ones for members?"""
+    profile = make_profile("Responsible Care")
+    make_document("Programme summary", profile=profile)
+    make_document("Members' assessment", profile=profile, visibility=Visibility.MEMBERS)
+    make_document("Unrelated paper")
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert "Programme summary" in html
+    assert "Members&#39; assessment" not in html and "Unrelated paper" not in html
+
+    from tests.conftest import sign_in
+
+    sign_in(client, make_member())
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert "Programme summary" in html and "Members&#39; assessment" in html
+
+
+def test_the_secretariat_adds_a_document_from_the_profile_page(
+    client, make_profile, make_secretariat
+):
+    """Does a profile page offer the Secretariat an upload for it, and visitors no empty section?"""
+    profile = make_profile("Guidelines for Multinational Enterprises")
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert ">Documents</h2>" not in html
+
+    from tests.conftest import sign_in
+
+    sign_in(client, make_secretariat())
+    html = client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert ">Documents</h2>" in html
+    assert f"/manage/documents/new?attach_to=profile:{profile.id}" in html

@@ -1,0 +1,44 @@
+"""Forms of the library: uploading and describing documents, the progress of a case study."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from consult.documents.models import DOCUMENT_KINDS, CaseStatus, Visibility
+from consult.forms import select_choices
+
+
+class DocumentFields(FlaskForm):
+    """A document's description and where it belongs."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(
+        _l("Kind"), choices=select_choices(DOCUMENT_KINDS.items()), validators=[InputRequired()]
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    visibility = SelectField(
+        _l("Who may read it"),
+        choices=select_choices(Visibility.choices()),
+        default="members",
+        validators=[InputRequired()],
+    )
+    attach_to = SelectField(_l("Belongs to"), validators=[Optional()])
+
+
+class UploadForm(DocumentFields):
+    """Upload a new document."""
+
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+class CaseStudyForm(FlaskForm):
+    """The progress of one country's case study."""
+
+    status = SelectField(
+        _l("Status"), choices=select_choices(CaseStatus.choices()), validators=[InputRequired()]
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
