@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (Python 3.11+, make, Node.js with npm):
 #   make run            install, build the SQLite database with demo data, serve http://127.0.0.1:5000
+#                       with a worker beside it for e-mails and scheduled jobs (Ctrl-C stops both)
 #   make test           install, then run the whole test suite
 # and, when you need them:
 #   make test-fast      the suite without the live (real server) and browser tests
@@ -22,9 +23,13 @@ COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --
 
 .PHONY: run test test-fast test-package install vendor dist lock upgrade-deps lint messages clean
 
+# The worker (it sends the e-mails and runs the scheduled jobs) runs beside the web
+# server; Ctrl-C stops both.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) worker --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

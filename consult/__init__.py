@@ -41,7 +41,7 @@ def create_app(
     """
     from importlib import import_module
 
-    from consult import cli, errors, i18n, mailin, markdown, navigation, security
+    from consult import cli, errors, i18n, jobs, mailin, markdown, navigation, outbox, security
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -78,6 +78,8 @@ def create_app(
     navigation.init_app(app)
     cli.init_app(app)
     mailin.init_app(app)
+    outbox.init_app(app)
     for name in capabilities:
         import_module(name).init_app(app)
+    jobs.init_app(app, capabilities)  # last: every capability has declared its jobs by now
     return app

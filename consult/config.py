@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
 
@@ -55,6 +56,47 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+#: Where links in e-mails point when PUBLIC_URL is not set (local mode only).
+LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+def public_url(environ: dict[str, str], production: bool) -> str:
+    """The site's public base URL (scheme, host, optional path), without a trailing slash.
+
+    Every link in an e-mail or calendar file is built on it, never on a request's
+    ``Host`` header, which a client chooses. Production refuses to start without it.
+    """
+    raw = (environ.get("PUBLIC_URL") or "").strip()
+    if not raw:
+        if production:
+            raise ConfigError(
+                "PUBLIC_URL is not set. In production mode Consult needs the address the "
+                "site is reached at, for the links in its e-mails, for example "
+                "PUBLIC_URL=https://consult.example.org"
+            )
+        return LOCAL_PUBLIC_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PUBLIC_URL must be an http or https address such as https://consult.example.org, "
+            f"got {raw!r}."
+        )
+    return raw.rstrip("/")
+
+
+def jobs_url(environ: dict[str, str], instance: Path) -> str:
+    """Where the task queue keeps its jobs: ``JOBS_URL``, else a SQLite file in the instance."""
+    raw = (environ.get("JOBS_URL") or "").strip()
+    if not raw:
+        return f"sqlite:///{instance / 'jobs.sqlite3'}"
+    if urlsplit(raw).scheme not in {"sqlite", "redis", "rediss", "unix"}:
+        raise ConfigError(
+            "JOBS_URL must be redis://host:6379/2 (several machines share the work) or "
+            f"sqlite:///path/to/jobs.sqlite3 (one machine), got {raw!r}."
+        )
+    return raw
+
+
 def load_config(instance_path: str | Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the settings mapping from the environment."""
     env = dict(os.environ if environ is None else environ)
@@ -91,6 +133,24 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 30),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consult <consult@localhost>"),
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance / "outbox"),
+        #: Every link in an e-mail starts with this (see :func:`public_url`).
+        "PUBLIC_URL": public_url(env, production),
+        #: The task queue's storage: SQLite in the instance folder, or Redis for many machines.
+        "JOBS_URL": jobs_url(env, instance),
+        #: The queue's name; sites sharing one Redis database need different names.
+        "JOBS_NAME": env.get("JOBS_NAME") or "consult",
+        #: Run jobs at once in the process that enqueues them (tests only: no worker needed).
+        "JOBS_IMMEDIATE": _flag(env.get("JOBS_IMMEDIATE"), False),
+        #: How long a worker may hold a claimed message before others may take it back.
+        "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
+        #: Tries before a message that keeps meeting temporary failures is marked failed.
+        "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 16),
+        #: Days sent messages and received Message-IDs are kept (failed ones stay).
+        "OUTBOX_KEEP_DAYS": _int(env, "OUTBOX_KEEP_DAYS", 180),
+        #: Messages sent through one SMTP connection.
+        "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
+        #: The Reply-To of the Secretariat's messages to participants; unset, the writer's address.
+        "SECRETARIAT_EMAIL": env.get("SECRETARIAT_EMAIL") or None,
         #: The ORGANIZER of call invitations; mail to it must reach ``flask mail-in`` for replies.
         "CALLS_ORGANIZER_EMAIL": env.get("CALLS_ORGANIZER_EMAIL") or None,
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,

@@ -1,8 +1,10 @@
-"""Every e-mail Consult sends goes through this module.
+"""Every e-mail Consult sends is written and carried by this module.
 
-With ``MAIL_SERVER`` set, messages go out over SMTP, a whole batch through one
-connection; without it, each message is written as an ``.eml`` file to the
-outbox folder, so a local install needs no mail server.
+Requests never send: they write rows to the outbox (:mod:`consult.outbox`), and
+workers turn each row into a :class:`Message` and hand it to a transport. With
+``MAIL_SERVER`` set the transport is SMTP, one connection for a whole batch;
+without it, each message is written as an ``.eml`` file to the outbox folder, so
+a local install needs no mail server.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,19 +57,6 @@ class Message:
     reply_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     sender: str | None = None
-
-
-@dataclass
-class DeliveryReport:
-    """What happened to a batch: who got it, and why the others did not."""
-
-    sent: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when every message went out."""
-        return not self.failed
 
 
 @contextmanager
@@ -121,8 +110,21 @@ def compose(
         )
 
 
-def build(message: Message) -> EmailMessage:
+def sender_domain() -> str:
+    """The domain of ``MAIL_DEFAULT_SENDER`` (for Message-IDs and reply addresses)."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+
+
+def new_message_id() -> str:
+    """A fresh, globally unique Message-ID on the sender's domain."""
+    return make_msgid(domain=sender_domain())
+
+
+def build(message: Message, message_id: str | None = None) -> EmailMessage:
     """Assemble the MIME tree: alternative(text, html[, calendar]) inside mixed when attached.
+
+    ``message_id`` is kept when given: an outbox row has one for life, so a message
+    sent twice (a worker died before recording it) is recognised as the same one.
 
     Lines end in CRLF everywhere, as RFC 5322 and iCalendar (RFC 5545 3.1) want, in the
     outbox files too: some calendar programs refuse a text/calendar part with bare LFs.
@@ -133,8 +135,7 @@ def build(message: Message) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to
     email["Date"] = formatdate(localtime=False)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    email["Message-ID"] = make_msgid(domain=domain)
+    email["Message-ID"] = message_id or new_message_id()
     if message.reply_to:
         email["Reply-To"] = message.reply_to
     for name, value in message.headers.items():
@@ -161,36 +162,6 @@ def build(message: Message) -> EmailMessage:
     return email
 
 
-def send(message: Message) -> DeliveryReport:
-    """Send one message."""
-    return send_all([message])
-
-
-def send_all(messages: Iterable[Message]) -> DeliveryReport:
-    """Send a batch through one connection; a failure for one recipient spares the others."""
-    built = [(message.to, build(message)) for message in messages]
-    report = DeliveryReport()
-    if not built:
-        return report
-    if current_app.config.get("MAIL_SERVER"):
-        _send_smtp(built, report)
-    else:
-        _write_outbox(built, report)
-    for recipient, reason in report.failed.items():
-        current_app.logger.warning("Mail to %s failed: %s", recipient, reason)
-    return report
-
-
-def _write_outbox(built: list[tuple[str, EmailMessage]], report: DeliveryReport) -> None:
-    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    for recipient, email in built:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        path = outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
-        path.write_bytes(email.as_bytes())
-        report.sent.append(recipient)
-
-
 def _connect() -> smtplib.SMTP:
     config = current_app.config
     server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
@@ -206,30 +177,96 @@ def _connect() -> smtplib.SMTP:
     return connection
 
 
-def _send_smtp(built: list[tuple[str, EmailMessage]], report: DeliveryReport) -> None:
-    try:
-        connection = _connect()
-    except (OSError, smtplib.SMTPException) as error:
-        for recipient, _ in built:
-            report.failed[recipient] = f"cannot reach the mail server: {error}"
-        return
-    try:
-        for recipient, email in built:
+# --- transports: how the workers hand a built message over ------------------------------
+
+
+class DeliveryError(Exception):
+    """A message was not accepted; ``permanent`` when the server said no for good (5xx)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class TransportDown(DeliveryError):
+    """The mail server cannot be reached (or dropped us): every message left must wait."""
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    """An SMTP answer as the server gave it, e.g. ``550 5.1.1 mailbox unavailable``."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch, opened at the first message and reopened once if lost."""
+
+    def __init__(self) -> None:
+        self._connection: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        if self._connection is None:
+            try:
+                self._connection = _connect()
+            except (OSError, smtplib.SMTPException) as error:
+                raise TransportDown(f"cannot reach the mail server: {error}") from error
+        return self._connection
+
+    def send(self, email: EmailMessage) -> None:
+        """Hand ``email`` to the server; :class:`DeliveryError` says why it was not taken."""
+        for attempt in (1, 2):
+            connection = self._open()
             try:
                 connection.send_message(email)
-            except smtplib.SMTPServerDisconnected:
-                try:
-                    connection = _connect()
-                    connection.send_message(email)
-                except (OSError, smtplib.SMTPException) as error:
-                    report.failed[recipient] = str(error)
-                    continue
-            except (OSError, smtplib.SMTPException) as error:
-                report.failed[recipient] = str(error)
-                continue
-            report.sent.append(recipient)
-    finally:
+                return
+            except smtplib.SMTPRecipientsRefused as error:
+                code, text = next(iter(error.recipients.values()))
+                raise DeliveryError(_answer(code, text), permanent=500 <= code < 600) from error
+            except smtplib.SMTPResponseException as error:  # sender refused, data refused ...
+                answer = _answer(error.smtp_code, error.smtp_error)
+                raise DeliveryError(answer, permanent=500 <= error.smtp_code < 600) from error
+            except smtplib.SMTPServerDisconnected as error:
+                self.close()
+                if attempt == 2:
+                    raise TransportDown(
+                        f"the mail server closed the connection: {error}"
+                    ) from error
+            except (OSError, smtplib.SMTPException) as error:  # timeout, reset ...
+                self.close()
+                raise TransportDown(f"the mail server did not answer: {error}") from error
+
+    def close(self) -> None:
+        """Say goodbye to the server, or just drop the connection if it is gone."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
         try:
             connection.quit()
         except (OSError, smtplib.SMTPException):
             connection.close()
+
+
+class FolderTransport:
+    """Without a mail server: each message becomes an ``.eml`` file in ``MAIL_OUTBOX_DIR``."""
+
+    def __init__(self) -> None:
+        self.folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+
+    def send(self, email: EmailMessage) -> None:
+        """Write the file; a full or read-only disk is a temporary failure."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / f"{stamp}-{uuid.uuid4().hex[:12]}.eml").write_bytes(email.as_bytes())
+        except OSError as error:
+            raise TransportDown(f"cannot write to {self.folder}: {error}") from error
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def open_transport() -> SmtpTransport | FolderTransport:
+    """SMTP when ``MAIL_SERVER`` is set, else the outbox folder."""
+    return SmtpTransport() if current_app.config.get("MAIL_SERVER") else FolderTransport()

@@ -32,13 +32,23 @@ def is_retryable(error: OperationalError) -> bool:
     return "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower()
 
 
-def in_write_transaction(work: Callable[[], T]) -> T:
-    """Run ``work`` in its own write transaction and commit; try again on lock conflicts."""
+#: Called with the work's result inside its transaction, before the commit: the e-mails a
+#: change causes are queued there, so that the change and its e-mails commit together or not at all.
+Then = Callable[[T], None] | None
+
+
+def in_write_transaction(work: Callable[[], T], then: Then = None) -> T:
+    """Run ``work`` (then ``then`` on its result) in one write transaction and commit.
+
+    The whole transaction is tried again on lock conflicts.
+    """
     for attempt in range(ATTEMPTS):
         db.session.commit()  # end whatever the request read, so that the next BEGIN is ours
         db.session.connection(execution_options={"sqlite_immediate": True})
         try:
             result = work()
+            if then is not None:
+                then(result)
             db.session.commit()
             return result
         except OperationalError as error:

@@ -6,6 +6,7 @@ PostgreSQL database whose name contains ``test``; CI runs the suite on both.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import email
 import email.policy
@@ -33,7 +34,7 @@ from consult.accounts.models import Role, User
 from consult.accounts.services import set_password
 from consult.config import normalise_database_url
 from consult.extensions import db, limiter
-from tests.live import ROOT
+from tests.live import ROOT, csrf_token_in
 from tests.services import fail_skips_in_ci, free_port
 
 TEST_PASSWORD = "correct horse battery"
@@ -101,7 +102,16 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        #: Source address of the connection each message came through.
+        self.peers: list[Any] = []
+        #: Addresses answered 550 (refused for good) and 450 (try again later).
         self.refuse: set[str] = set()
+        self.defer: set[str] = set()
+        #: When set, the message with this number (1 = first) is kept, unanswered, until
+        #: ``release`` is set; ``held`` tells the test it arrived.
+        self.hold_at: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
 
     async def handle_RCPT(
@@ -109,6 +119,8 @@ class Mailbox:
     ) -> str:
         if address.lower() in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address.lower() in self.defer:
+            return "450 4.2.1 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -117,14 +129,29 @@ class Mailbox:
         with self._lock:
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(session.peer)
+            number = len(self.messages)
+        if self.hold_at == number:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return "250 Message accepted"
 
     def clear(self) -> None:
-        """Forget what arrived so far."""
+        """Forget what arrived so far, and every refusal or hold."""
         with self._lock:
             self.messages.clear()
             self.envelopes.clear()
+            self.peers.clear()
             self.refuse.clear()
+            self.defer.clear()
+            self.hold_at = None
+            self.held.clear()
+            self.release.clear()
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every message received, in order (repeats included)."""
+        return [str(m["Message-ID"]) for m in self.messages]
 
     def to(self, address: str) -> list[EmailMessage]:
         """Messages addressed to ``address``."""
@@ -191,6 +218,10 @@ def build_test_config(database_url: str, instance_path: Path, smtp_port: int) ->
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": "consult.test",
+        "PUBLIC_URL": "http://consult.test",
+        # e-mails are delivered right after each commit, in the same thread, so that a
+        # test sees them at once; tests/outbox runs real worker processes too
+        "JOBS_IMMEDIATE": True,
     }
 
 
@@ -278,9 +309,9 @@ def csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[FlaskClient, 
 
     def token_from(client: FlaskClient, path: str) -> str:
         html = client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
+        token = csrf_token_in(html)
+        assert token, f"no CSRF token on {path}"
+        return token
 
     return token_from
 
@@ -390,7 +421,12 @@ def sibling_database(database_url: str, suffix: str, folder: Path) -> str:
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
     """A separate database, migrated, for live server processes (they commit for real)."""
-    url = sibling_database(database_url, "live", tmp_path_factory.mktemp("live"))
+    return migrated_database(database_url, "live", tmp_path_factory.mktemp("live"))
+
+
+def migrated_database(database_url: str, suffix: str, folder: Path) -> str:
+    """A :func:`sibling_database` built by ``flask db upgrade``; its URL."""
+    url = sibling_database(database_url, suffix, folder)
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "consult", "db", "upgrade"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,13 @@ class LiveServer:
         self.stop()
 
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_in(html: str) -> str | None:
+    """The CSRF token of the first form in ``html`` (whatever the order of its attributes)."""
+    match = TOKEN.search(html)
+    return match.group(1) if match else None
 
 
 def prepared(
@@ -164,3 +171,62 @@ def all_at_once(tasks: list[Callable[[], Any]]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
         return list(pool.map(run, tasks))
+
+
+@dataclass
+class LiveWorker:
+    """One ``flask --app consult worker`` process with the given settings."""
+
+    env: dict[str, str]
+    threads: int = 1
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    _log: IO[bytes] | None = None
+
+    def start(self) -> LiveWorker:
+        """Start the worker (it sweeps the outbox as it starts)."""
+        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        folder = Path(self.env.get("INSTANCE_PATH") or tempfile.gettempdir())
+        self.log_path = folder / f"worker-{time.monotonic_ns()}.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "consult", "worker", "-w", str(self.threads)],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def log(self) -> str:
+        """What the worker wrote so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, in the middle of whatever it was doing."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._close()
+
+    def stop(self) -> None:
+        """Ask the worker to finish its jobs and stop (SIGINT, as Ctrl-C), killing it if it hangs."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> LiveWorker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

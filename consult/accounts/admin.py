@@ -63,15 +63,9 @@ def invite():
         except services.DuplicateEmail:
             form.email.errors.append(_("An account with this e-mail already exists."))
         else:
+            notifications.queue_invitation(user, current_user)
             db.session.commit()
-            report = notifications.send_invitation(user, current_user)
-            if report.ok:
-                flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            else:
-                flash(
-                    _("The account is created but the e-mail could not be sent; resend it later."),
-                    "error",
-                )
+            flash(_("Invitation on its way to %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.members"))
     status = INVALID if form.is_submitted() else 200
     return render_template("accounts/invite.html", form=form), status
@@ -146,10 +140,10 @@ def resend_invitation(user_id: int):
     user = db.get_or_404(User, user_id)
     if user.has_password:
         flash(_("%(name)s has already set a password.", name=user.display_name), "info")
-    elif notifications.send_invitation(user, current_user).ok:
-        flash(_("Invitation sent to %(email)s.", email=user.email), "success")
     else:
-        flash(_("The e-mail could not be sent; try again later."), "error")
+        notifications.queue_invitation(user, current_user)
+        db.session.commit()
+        flash(_("Invitation on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("accounts.members"), 303)
 
 

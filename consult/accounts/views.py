@@ -75,9 +75,8 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            notifications.send_password_reset(user)
+        notifications.queue_password_reset(form.email.data)
+        db.session.commit()
         flash(
             _("If this address belongs to an account, a link to reset the password is on its way."),
             "info",

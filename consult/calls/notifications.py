@@ -1,18 +1,27 @@
-"""The e-mails about calls: invitations, updates, cancellations and agenda reminders."""
+"""The e-mails about calls: invitations, updates, cancellations and agenda reminders.
+
+Requests and the reminder job queue them (``queue_*``); the worker writes them with
+the letters below, and records on each invitation whether its e-mail failed.
+"""
 
 from __future__ import annotations
 
 from email.utils import parseaddr
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consult import ical, mail
 from consult.accounts.models import User
-from consult.calls.models import Attendance, Call, Partstat
+from consult.calls.models import Attendance, Call, CallStatus, Partstat
+from consult.calls.services import find_attendance
+from consult.extensions import db
+from consult.outbox.letters import NothingToSend, enqueue, letter
+from consult.outbox.models import OutboxMessage, OutboxStatus
 from consult.tokens import make_token
 from consult.urls import external_url
 
@@ -94,90 +103,145 @@ def meeting(call: Call) -> ical.Meeting:
     )
 
 
-def _record(call: Call, report: mail.DeliveryReport) -> None:
+INVITE = "calls.invite"
+CANCEL = "calls.cancel"
+AGENDA = "calls.agenda"
+FAILURES = "calls.failures"
+
+
+def queue_invitations(call: Call, *, update: bool = False) -> None:
+    """Queue every invitee the call with its iTIP REQUEST (an update when ``update``)."""
     for attendance in call.attendances:
-        if attendance.user.email in report.failed:
-            attendance.delivery_error = report.failed[attendance.user.email][:500]
-        elif attendance.user.email in report.sent:
-            attendance.delivery_error = ""
+        enqueue(
+            attendance.user.email,
+            INVITE,
+            {"call": call.id, "user": attendance.user_id, "update": update},
+        )
 
 
-def send_invitations(call: Call, *, update: bool = False) -> mail.DeliveryReport:
-    """E-mail every invitee the call with its iTIP REQUEST; one SMTP connection for all."""
-    part = mail.CalendarPart(ical.request(meeting(call)), "REQUEST")
+def queue_cancellations(call: Call) -> None:
+    """Queue every invitee the news that the call is off, with its iTIP CANCEL."""
+    for attendance in call.attendances:
+        enqueue(attendance.user.email, CANCEL, {"call": call.id, "user": attendance.user_id})
+
+
+def queue_agenda(call: Call, attendance: Attendance) -> None:
+    """Queue the agenda reminder of ``call`` for one invitee."""
+    enqueue(attendance.user.email, AGENDA, {"call": call.id, "user": attendance.user_id})
+
+
+def _invitation(params: dict[str, Any]) -> tuple[Call, Attendance]:
+    """The call and the invitation a letter is about, or :class:`NothingToSend`."""
+    call = db.session.get(Call, params["call"])
+    attendance = find_attendance(params["call"], params["user"]) if call else None
+    if call is None or attendance is None:
+        raise NothingToSend("the call or this member's invitation is gone")
+    return call, attendance
+
+
+def _calendar(call: Call, method: str) -> mail.CalendarPart:
+    """The call's iTIP part, built once per call and change for a whole batch of letters."""
+    cache = g.setdefault("calls_calendar_parts", {})
+    key = (call.id, call.sequence, method)
+    if key not in cache:
+        build = ical.request if method == "REQUEST" else ical.cancel
+        cache[key] = mail.CalendarPart(build(meeting(call)), method)
+    return cache[key]
+
+
+def _record(row: OutboxMessage) -> None:
+    """Show on the call page who an invitation, update, cancellation or reminder did not reach."""
+    if row.status not in (OutboxStatus.SENT, OutboxStatus.FAILED):
+        return
+    attendance = find_attendance(row.params["call"], row.params["user"])
+    if attendance is None:
+        return
+    attendance.delivery_error = row.last_error[:500] if row.status is OutboxStatus.FAILED else ""
+
+
+def _record_reminder(row: OutboxMessage) -> None:
+    """As :func:`_record`; and tell the series' organiser when a reminder failed for good."""
+    _record(row)
+    call = db.session.get(Call, row.params["call"])
+    if row.status is OutboxStatus.FAILED and call is not None:
+        organiser = call.series.organiser
+        failed = [[row.recipient, row.last_error]]
+        enqueue(organiser.email, FAILURES, {"call": call.id, "failed": failed})
+
+
+@letter(INVITE, label=_l("Call invitation or change"), on_result=_record)
+def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The invitation (or, with ``update``, the change) with its iTIP REQUEST."""
+    call, attendance = _invitation(params)
+    if call.status is CallStatus.CANCELLED:
+        raise NothingToSend("the call was cancelled before this went out")
     name = call.series.name
+    update = bool(params.get("update"))
     subject = (
         _l("Changed: %(name)s", name=name) if update else _l("Invitation: %(name)s", name=name)
     )
-    messages = [
-        mail.compose(
-            attendance.user,
-            "calls/invite",
-            subject,
-            calendar=part,
-            call=call,
-            user=attendance.user,
-            when=local_when(call, attendance.user),
-            links=rsvp_links(attendance),
-            page=external_url("calls.call", call_id=call.id),
-            update=update,
-        )
-        for attendance in call.attendances
-    ]
-    report = mail.send_all(messages)
-    _record(call, report)
-    return report
+    return mail.compose(
+        attendance.user,
+        "calls/invite",
+        subject,
+        calendar=_calendar(call, "REQUEST"),
+        call=call,
+        user=attendance.user,
+        when=local_when(call, attendance.user),
+        links=rsvp_links(attendance),
+        page=external_url("calls.call", call_id=call.id),
+        update=update,
+    )
 
 
-def send_cancellations(call: Call) -> mail.DeliveryReport:
-    """E-mail every invitee that the call is off, with its iTIP CANCEL."""
-    part = mail.CalendarPart(ical.cancel(meeting(call)), "CANCEL")
-    messages = [
-        mail.compose(
-            attendance.user,
-            "calls/cancel",
-            _l("Cancelled: %(name)s", name=call.series.name),
-            calendar=part,
-            call=call,
-            user=attendance.user,
-            when=local_when(call, attendance.user),
-        )
-        for attendance in call.attendances
-    ]
-    report = mail.send_all(messages)
-    _record(call, report)
-    return report
+@letter(CANCEL, label=_l("Call cancelled"), on_result=_record)
+def cancellation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The news that the call is off, with its iTIP CANCEL."""
+    call, attendance = _invitation(params)
+    return mail.compose(
+        attendance.user,
+        "calls/cancel",
+        _l("Cancelled: %(name)s", name=call.series.name),
+        calendar=_calendar(call, "CANCEL"),
+        call=call,
+        user=attendance.user,
+        when=local_when(call, attendance.user),
+    )
 
 
-def agenda_messages(call: Call, attendances: list[Attendance]) -> list[mail.Message]:
-    """The agenda reminder for each of ``attendances``."""
-    return [
-        mail.compose(
-            attendance.user,
-            "calls/agenda",
-            _l("Agenda: %(name)s", name=call.series.name),
-            call=call,
-            user=attendance.user,
-            when=local_when(call, attendance.user),
-            items=call.published_agenda,
-            links=rsvp_links(attendance),
-            page=external_url("calls.call", call_id=call.id),
-        )
-        for attendance in attendances
-    ]
+@letter(AGENDA, label=_l("Call agenda reminder"), on_result=_record_reminder)
+def agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The agenda, two days before the call, with the answer links."""
+    call, attendance = _invitation(params)
+    if call.status is not CallStatus.CONFIRMED:
+        raise NothingToSend("the call is no longer confirmed")
+    return mail.compose(
+        attendance.user,
+        "calls/agenda",
+        _l("Agenda: %(name)s", name=call.series.name),
+        call=call,
+        user=attendance.user,
+        when=local_when(call, attendance.user),
+        items=call.published_agenda,
+        links=rsvp_links(attendance),
+        page=external_url("calls.call", call_id=call.id),
+    )
 
 
-def send_failure_report(call: Call, failed: dict[str, str]) -> mail.DeliveryReport:
-    """Tell the series' organiser which members an e-mail about ``call`` did not reach."""
+@letter(FAILURES, label=_l("Call e-mail not delivered"))
+def failure_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """Tell the series' organiser which members an e-mail about a call did not reach."""
+    call = db.session.get(Call, params["call"])
+    if call is None:
+        raise NothingToSend("the call is gone")
     organiser = call.series.organiser
-    message = mail.compose(
+    return mail.compose(
         organiser,
         "calls/failures",
         _l("Not delivered: %(name)s", name=call.series.name),
         call=call,
         user=organiser,
         when=local_when(call, organiser),
-        failed=sorted(failed.items()),
+        failed=sorted((address, reason) for address, reason in params["failed"]),
         page=external_url("calls.call", call_id=call.id),
     )
-    return mail.send(message)

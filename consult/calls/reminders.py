@@ -1,8 +1,9 @@
-"""``flask --app consult send-reminders``: the agenda, two days before each confirmed call.
+"""The agenda, two days before each confirmed call: run hourly by the workers.
 
-Meant for cron (hourly is fine): each member gets the reminder once per call,
-because every reminder is recorded before it is sent, so running it twice (even at
-the same time) sends nothing new. Moving a call clears its records.
+``flask --app consult send-reminders`` runs it by hand. Each member gets the
+reminder once per call, because every reminder is recorded in the transaction that
+queues it, so running it twice (even at the same time) queues nothing new. Moving a
+call clears its records.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import click
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from consult import mail
+from consult import jobs
 from consult.calls import notifications
 from consult.calls.models import AGENDA_REMINDER, Attendance, Call, CallStatus, Notice, Partstat
 from consult.database import utcnow
@@ -47,9 +48,10 @@ def already_sent(call: Call) -> set[int]:
     )
 
 
-def _claim(call: Call, attendance: Attendance) -> bool:
-    """Record the reminder before sending it; False when another run recorded it first."""
+def _record_and_queue(call: Call, attendance: Attendance) -> bool:
+    """Record the reminder and queue it in one transaction; False when another run recorded it."""
     db.session.add(Notice(call_id=call.id, user_id=attendance.user_id, kind=KIND))
+    notifications.queue_agenda(call, attendance)
     try:
         db.session.commit()
     except IntegrityError:
@@ -58,49 +60,34 @@ def _claim(call: Call, attendance: Attendance) -> bool:
     return True
 
 
-def send_reminders(now: datetime | None = None) -> mail.DeliveryReport:
-    """Send the agenda to every invitee who has not had it yet and has not declined.
+def send_reminders(now: datetime | None = None) -> list[str]:
+    """Queue the agenda for every invitee who has not had it yet and has not declined.
 
-    Each reminder is recorded (and committed) before it goes out, so two runs that
-    overlap never send it twice; the record is removed when delivery fails, for a retry.
+    Each reminder is recorded in the same transaction as its outbox row, so two runs
+    that overlap never queue it twice; the outbox retries it until the mail server
+    takes it (or refuses it for good, which the organiser is told). Returns the
+    addresses queued.
     """
     now = now or utcnow()
-    total = mail.DeliveryReport()
+    queued: list[str] = []
     for call in due_calls(now):
         done = already_sent(call)
-        candidates = [
-            a
-            for a in call.attendances
-            if a.user_id not in done and a.partstat is not Partstat.DECLINED and a.user.active
-        ]
-        pending = [a for a in candidates if _claim(call, a)]
-        if not pending:
-            continue
-        report = mail.send_all(notifications.agenda_messages(call, pending))
-        for attendance in pending:
-            if attendance.user.email in report.failed:
-                attendance.delivery_error = report.failed[attendance.user.email][:500]
-                db.session.execute(
-                    delete(Notice).where(
-                        Notice.call_id == call.id,
-                        Notice.user_id == attendance.user_id,
-                        Notice.kind == KIND,
-                    )
-                )
-            else:
-                attendance.delivery_error = ""
-        db.session.commit()
-        if report.failed:
-            notifications.send_failure_report(call, report.failed)
-        total.sent.extend(report.sent)
-        total.failed.update(report.failed)
-    return total
+        for attendance in call.attendances:
+            if attendance.user_id in done or attendance.partstat is Partstat.DECLINED:
+                continue
+            if attendance.user.active and _record_and_queue(call, attendance):
+                queued.append(attendance.user.email)
+    return queued
+
+
+@jobs.periodic("calls.send-reminders", jobs.crontab(minute="0"))
+def send_reminders_job() -> None:
+    """Every hour, on the hour: the reminders that have come due."""
+    send_reminders()
 
 
 @click.command("send-reminders")
 def send_reminders_command() -> None:
-    """E-mail the agenda two days before each confirmed call (safe to run again)."""
-    report = send_reminders()
-    click.echo(f"Agenda reminders sent: {len(report.sent)}.")
-    for address, reason in sorted(report.failed.items()):
-        click.echo(f"Failed for {address}: {reason}", err=True)
+    """Queue the agenda two days before each confirmed call (the workers run it hourly)."""
+    queued = send_reminders()
+    click.echo(f"Agenda reminders queued: {len(queued)}.")

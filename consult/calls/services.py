@@ -28,7 +28,7 @@ from consult.calls.planner import Hours, PlanInput, PlanMember, organiser_date, 
 from consult.calls.public_holidays import UN_HEADQUARTERS, holidays_in
 from consult.database import utcnow
 from consult.extensions import db
-from consult.transactions import in_write_transaction
+from consult.transactions import Then, in_write_transaction
 
 #: Calls that took or will take place (they count for the cadence and for fairness).
 LIVE = (CallStatus.CONFIRMED, CallStatus.HELD)
@@ -175,8 +175,9 @@ def _check_gap(series: CallSeries, start: datetime, besides: Call | None = None)
         raise ScheduleConflict
 
 
-def confirm_call(series_id: int, start: datetime) -> Call:
-    """Create a confirmed call at ``start`` with every active member invited (not yet e-mailed).
+def confirm_call(series_id: int, start: datetime, then: Then = None) -> Call:
+    """Create a confirmed call at ``start`` with every active member invited (``then`` queues
+    the invitations in the same transaction).
 
     Runs in its own locked transaction: the gap to every other call is checked
     again under the series' lock, and the call takes the series' next number,
@@ -204,13 +205,13 @@ def confirm_call(series_id: int, start: datetime) -> Call:
         return call
 
     try:
-        return in_write_transaction(work)
+        return in_write_transaction(work, then)
     except IntegrityError as error:
         db.session.rollback()
         raise ScheduleConflict from error
 
 
-def reschedule(call_id: int, start: datetime) -> Call:
+def reschedule(call_id: int, start: datetime, then: Then = None) -> Call:
     """Move a call; SEQUENCE rises, earlier answers are asked again, the reminder is sent anew.
 
     The gap to the series' other calls is checked again under the series' lock
@@ -231,7 +232,7 @@ def reschedule(call_id: int, start: datetime) -> Call:
             attendance.responded_at = None
         return call
 
-    return in_write_transaction(work)
+    return in_write_transaction(work, then)
 
 
 def cancel_call(call: Call) -> None:

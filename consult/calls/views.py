@@ -30,27 +30,11 @@ from consult.calls.planner import best_on_day, day_grid, explain, plan_call, win
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, select_choices
-from consult.mail import DeliveryReport
 from consult.tokens import InvalidToken, read_token
 
 
 def _active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active).order_by(User.display_name)))
-
-
-def _report(report: DeliveryReport, done: str) -> None:
-    """Flash what happened to a batch of e-mails, naming every recipient it failed for."""
-    if report.ok:
-        flash(done, "success")
-        return
-    flash(
-        _(
-            "%(done)s But the e-mail could not be delivered to: %(who)s.",
-            done=done,
-            who=", ".join(sorted(report.failed)),
-        ),
-        "error",
-    )
 
 
 @bp.get("/calls")
@@ -205,13 +189,11 @@ def confirm(series_id: int):
     if review.warnings and form.acknowledged.data != "1":
         return _to_acknowledge(review, form, url_for("calls.confirm", series_id=series.id), back)
     try:
-        call = services.confirm_call(series.id, start)
+        call = services.confirm_call(series.id, start, then=notifications.queue_invitations)
     except services.ScheduleConflict:
         flash(_("Another call of this series was confirmed at the same time; plan again."), "error")
         return redirect(back)
-    report = notifications.send_invitations(call)
-    db.session.commit()
-    _report(report, _("The call is confirmed and the invitations are sent."))
+    flash(_("The call is confirmed and the invitations are on their way."), "success")
     return redirect(url_for("calls.call", call_id=call.id))
 
 
@@ -343,15 +325,15 @@ def reschedule(call_id: int):
     if review.warnings and form.acknowledged.data != "1":
         return _to_acknowledge(review, form, url_for("calls.reschedule", call_id=call.id), back)
     try:
-        call = services.reschedule(call.id, start)
+        call = services.reschedule(
+            call.id, start, then=lambda moved: notifications.queue_invitations(moved, update=True)
+        )
     except services.ScheduleConflict:
         flash(
             _("Another call of this series was moved or confirmed too close; try again."), "error"
         )
         return redirect(back)
-    report = notifications.send_invitations(call, update=True)
-    db.session.commit()
-    _report(report, _("The call is moved and the invitees are told."))
+    flash(_("The call is moved and the invitees are being told."), "success")
     return redirect(back)
 
 
@@ -363,10 +345,9 @@ def cancel(call_id: int):
     if call.status is not CallStatus.CONFIRMED or not ButtonForm().validate_on_submit():
         abort(400)
     services.cancel_call(call)
+    notifications.queue_cancellations(call)
     db.session.commit()
-    report = notifications.send_cancellations(call)
-    db.session.commit()
-    _report(report, _("The call is cancelled and the invitees are told."))
+    flash(_("The call is cancelled and the invitees are being told."), "success")
     return redirect(url_for("calls.call", call_id=call.id))
 
 

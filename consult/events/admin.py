@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.events import allocation, bp, decisions, notifications, stats
+from consult.events import allocation, bp, decisions, messages, notifications, stats
 from consult.events.forms import CapacityForm, MessageForm
 from consult.events.models import Event, Registration, Status
+from consult.events.views import constituency_pairs
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
 
@@ -77,6 +79,7 @@ def admin_event(event_id: int):
         statuses=list(Status),
         action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
+        mailings=messages.log(event),
     )
 
 
@@ -103,6 +106,24 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
+def _decision_letters(action: str):
+    """What to queue, inside the decision's transaction: the registrant's letter and promotions."""
+
+    def queue(outcome: allocation.Outcome) -> None:
+        registration = outcome.registration
+        if action == "decline":
+            if registration.status is Status.DECLINED:
+                notifications.queue_registration(registration, "declined")
+        elif registration.status is Status.CONFIRMED:
+            kind = "promoted" if action == "promote" else "confirmed"
+            notifications.queue_registration(registration, kind)
+        elif registration.status is Status.WAITING:
+            notifications.queue_registration(registration, "waiting")
+        notifications.queue_promotions(outcome.promoted)
+
+    return queue
+
+
 @bp.post("/events/admin/<int:event_id>/registrations/<int:registration_id>/<action>")
 @secretariat_required
 def admin_decide(event_id: int, registration_id: int, action: str):
@@ -112,23 +133,11 @@ def admin_decide(event_id: int, registration_id: int, action: str):
     if action not in {"approve", "decline", "promote"} or not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        outcome = getattr(decisions, action)(registration.id)
+        outcome = getattr(decisions, action)(registration.id, then=_decision_letters(action))
     except allocation.RegistrationRefused as refusal:
         flash(str(refusal), "error")
         return _back(event.id)
     registration = outcome.registration
-    if action == "decline":
-        if registration.status is Status.DECLINED:
-            notifications.send_registration(registration, "declined")
-    elif registration.status is Status.CONFIRMED:
-        notifications.send_registration(
-            registration, "promoted" if action == "promote" else "confirmed"
-        )
-    elif registration.status is Status.WAITING:
-        notifications.send_registration(
-            registration, "waiting", allocation.waiting_position(registration)
-        )
-    notifications.send_promotions(outcome.promoted)
     flash(
         _(
             "%(name)s: %(status)s.",
@@ -147,8 +156,7 @@ def admin_fill(event_id: int):
     event = _event(event_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    promoted = allocation.fill(event.id)
-    notifications.send_promotions(promoted)
+    promoted = allocation.fill(event.id, then=notifications.queue_promotions)
     flash(_("%(count)d people got a seat.", count=len(promoted)), "success")
     return _back(event.id)
 
@@ -163,11 +171,10 @@ def admin_capacity(event_id: int):
         flash(" ".join(map(str, form.capacity.errors)) or _("Enter the number of seats."), "error")
         return _back(event.id)
     try:
-        promoted = decisions.set_capacity(event.id, form.capacity.data)
+        decisions.set_capacity(event.id, form.capacity.data, then=notifications.queue_promotions)
     except allocation.RegistrationRefused as refusal:
         flash(str(refusal), "error")
         return _back(event.id)
-    notifications.send_promotions(promoted)
     flash(_("Seats: %(count)d.", count=form.capacity.data), "success")
     return _back(event.id)
 
@@ -175,29 +182,42 @@ def admin_capacity(event_id: int):
 @bp.route("/events/admin/<int:event_id>/message", methods=["GET", "POST"])
 @secretariat_required
 def admin_message(event_id: int):
-    """Write to every confirmed participant."""
+    """Write to a group of registrants (by status, constituency, country group); kept in a log."""
     event = _event(event_id)
-    recipients = _registrations(event, status=Status.CONFIRMED.value)
+    audience = messages.Audience.from_args(request.args)
+    recipients = messages.recipients(event, audience)
     form = MessageForm()
     if form.validate_on_submit():
-        report = notifications.send_to_participants(
-            event, recipients, form.subject.data, form.body.data, current_user.display_name
-        )
-        if report.ok:
-            flash(_("Message sent to %(count)d participants.", count=len(report.sent)), "success")
+        if not recipients:
+            flash(_("Nobody is in this group: choose another before sending."), "error")
         else:
-            flash(
-                _(
-                    "Sent to %(sent)d; could not reach: %(failed)s.",
-                    sent=len(report.sent),
-                    failed=", ".join(sorted(report.failed)),
-                ),
-                "error",
+            author = current_user._get_current_object()
+            mailing = messages.new_mailing(
+                event, audience, form.subject.data, form.body.data, author
             )
-        return _back(event.id)
+            notifications.queue_mailing(mailing, recipients)
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Your message is on its way to %(num)d person.",
+                    "Your message is on its way to %(num)d people.",
+                    len(recipients),
+                ),
+                "success",
+            )
+            return redirect(url_for("events.admin_event", event_id=event.id, _anchor="messages"))
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "events/admin_message.html", event=event, form=form, recipients=recipients
+        "events/admin_message.html",
+        event=event,
+        form=form,
+        audience=audience,
+        recipients=recipients,
+        statuses=messages.STATUSES,
+        constituencies=constituency_pairs(),
+        groups=stats.group_labels(),
+        body_hint=messages.BODY_HINT,
+        reply_to=messages.reply_address(current_user),
     ), status
 
 

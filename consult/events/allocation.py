@@ -27,7 +27,7 @@ from consult.events.models import (
     new_manage_key,
 )
 from consult.extensions import db
-from consult.transactions import in_write_transaction
+from consult.transactions import Then, in_write_transaction
 
 
 class RegistrationRefused(Exception):
@@ -158,7 +158,9 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
     return promoted
 
 
-def register(event_id: int, form: RegistrationForm, now: datetime | None = None) -> Outcome:
+def register(
+    event_id: int, form: RegistrationForm, now: datetime | None = None, then: Then = None
+) -> Outcome:
     """Take a registration under the event's lock, after seating those already waiting."""
     email = form.email.strip().lower()
 
@@ -227,10 +229,10 @@ def register(event_id: int, form: RegistrationForm, now: datetime | None = None)
         db.session.flush()
         return Outcome(registration, promoted)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
+def cancel(registration_id: int, now: datetime | None = None, then: Then = None) -> Outcome:
     """Cancel a registration; a freed seat goes to the first eligible person waiting."""
 
     def work() -> Outcome:
@@ -245,17 +247,17 @@ def cancel(registration_id: int, now: datetime | None = None) -> Outcome:
         db.session.flush()
         return Outcome(registration, fill_seats(event, moment))
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def fill(event_id: int, now: datetime | None = None) -> list[Registration]:
+def fill(event_id: int, now: datetime | None = None, then: Then = None) -> list[Registration]:
     """Give every free seat someone may take to those waiting (after a release date, say)."""
 
     def work() -> list[Registration]:
         moment = now or utcnow()
         return fill_seats(lock_event(event_id), moment)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
 #: What a registrant may correct through their private link.
@@ -270,7 +272,9 @@ CORRECTABLE = (
 )
 
 
-def correct(registration_id: int, changes: dict, now: datetime | None = None) -> Outcome:
+def correct(
+    registration_id: int, changes: dict, now: datetime | None = None, then: Then = None
+) -> Outcome:
     """Save a registrant's corrections; someone with a seat keeps the group it was given for."""
 
     def work() -> Outcome:
@@ -308,7 +312,7 @@ def correct(registration_id: int, changes: dict, now: datetime | None = None) ->
         promoted = fill_seats(event, moment) if registration.status is Status.WAITING else []
         return Outcome(registration, promoted)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
 def waiting_position(registration: Registration) -> int | None:

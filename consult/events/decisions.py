@@ -1,6 +1,7 @@
 """The Secretariat's decisions on seats: approve, decline, seat by hand, change the capacity.
 
-Each runs in the same locked transaction as registration (see :mod:`allocation`).
+Each runs in the same locked transaction as registration (see :mod:`allocation`); ``then``
+queues the e-mails in that transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from consult.events import seats
 from consult.events.allocation import (
     Outcome,
     RegistrationRefused,
+    Then,
     fill_seats,
     get_registration,
     holds_of,
@@ -25,7 +27,7 @@ from consult.events.models import Registration, Status
 from consult.extensions import db
 
 
-def approve(registration_id: int, now: datetime | None = None) -> Outcome:
+def approve(registration_id: int, now: datetime | None = None, then: Then = None) -> Outcome:
     """The Secretariat approves a pending registration: a seat if one is free, else waiting."""
 
     def work() -> Outcome:
@@ -40,10 +42,10 @@ def approve(registration_id: int, now: datetime | None = None) -> Outcome:
         promoted = fill_seats(event, moment)
         return Outcome(registration, [r for r in promoted if r.id != registration.id])
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def decline(registration_id: int) -> Outcome:
+def decline(registration_id: int, then: Then = None) -> Outcome:
     """The Secretariat declines a pending or waiting registration."""
 
     def work() -> Outcome:
@@ -54,10 +56,10 @@ def decline(registration_id: int) -> Outcome:
             registration.status = Status.DECLINED
         return Outcome(registration)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def promote(registration_id: int, now: datetime | None = None) -> Outcome:
+def promote(registration_id: int, now: datetime | None = None, then: Then = None) -> Outcome:
     """The Secretariat gives a waiting person a seat by hand (held seats may be used, not extra ones)."""
 
     def work() -> Outcome:
@@ -75,10 +77,12 @@ def promote(registration_id: int, now: datetime | None = None) -> Outcome:
         registration.confirmed_at = moment
         return Outcome(registration)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)
 
 
-def set_capacity(event_id: int, capacity: int, now: datetime | None = None) -> list[Registration]:
+def set_capacity(
+    event_id: int, capacity: int, now: datetime | None = None, then: Then = None
+) -> list[Registration]:
     """Change the capacity (never below the confirmed or still held seats); fill new seats."""
 
     def work() -> list[Registration]:
@@ -110,4 +114,4 @@ def set_capacity(event_id: int, capacity: int, now: datetime | None = None) -> l
         db.session.flush()
         return fill_seats(event, moment)
 
-    return in_seat_transaction(work)
+    return in_seat_transaction(work, then)

@@ -20,10 +20,8 @@ from consult.events.models import (
     Event,
     EventKind,
     EventSession,
-    Registration,
     SeatRule,
     SessionDocument,
-    Status,
 )
 from consult.events.views import constituency_pairs
 from consult.extensions import db
@@ -117,32 +115,25 @@ def admin_edit(event_id: int):
         before = {name: getattr(event, name) for name in SCHEDULE_FIELDS}
         _apply(form, event)
         changed = any(getattr(event, name) != value for name, value in before.items())
+        updates = 0
         if changed:
             event.sequence += 1
+            if form.notify.data:  # queued with the change itself
+                updates = notifications.queue_updates(event)
         db.session.commit()
         if form.capacity.data != event.capacity:
             try:
-                notifications.send_promotions(decisions.set_capacity(event.id, form.capacity.data))
+                decisions.set_capacity(
+                    event.id, form.capacity.data, then=notifications.queue_promotions
+                )
             except allocation.RegistrationRefused as refusal:
                 form.capacity.errors.append(str(refusal))
                 return _page(event, form, INVALID)
-        if changed and form.notify.data:
-            report = _send_updates(event)
-            flash(_("Updated invitation sent to %(count)d people.", count=len(report.sent)), "info")
+        if updates:
+            flash(_("Updated invitation on its way to %(count)d people.", count=updates), "info")
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.admin_edit", event_id=event.id), 303)
     return _page(event, form, INVALID if form.is_submitted() else 200)
-
-
-def _send_updates(event: Event):
-    confirmed = db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.status == Status.CONFIRMED
-        )
-    ).all()
-    from consult import mail
-
-    return mail.send_all(notifications.registration_message(r, "updated") for r in confirmed)
 
 
 @bp.post("/events/admin/<int:event_id>/sessions")
@@ -246,6 +237,6 @@ def admin_delete_rule(event_id: int, rule_id: int):
         db.session.refresh(locked)
         return allocation.fill_seats(locked, allocation.utcnow())
 
-    notifications.send_promotions(allocation.in_seat_transaction(work))
+    allocation.in_seat_transaction(work, then=notifications.queue_promotions)
     flash(_("Seats no longer held."), "success")
     return redirect(url_for("events.admin_edit", event_id=event.id), 303)

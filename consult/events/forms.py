@@ -91,7 +91,7 @@ class RegisterForm(RegistrationFields):
 
 
 class MessageForm(FlaskForm):
-    """The Secretariat writes to every confirmed participant."""
+    """The Secretariat writes to a group of registrants (the group is in the page's address)."""
 
     subject = StringField(
         _l("Subject"),

@@ -1,19 +1,49 @@
-"""The events' e-mails: where a registrant stands, their invitation, and the Secretariat's messages."""
+"""The events' e-mails: where a registrant stands, their invitation, and the Secretariat's messages.
+
+Each step that changes a registration queues its letters inside its own seat
+transaction (the ``then`` of :mod:`consult.events.allocation`); the worker writes
+them with the letters below, as the registration is when they go out.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from consult import mail
+from consult.database import utcnow
 from consult.events import calendar
-from consult.events.models import Event, Registration, Status
+from consult.events.models import ACTIVE_STATUSES, Event, Registration, Status
+from consult.extensions import db
+from consult.outbox.letters import NothingToSend, enqueue, letter
+from consult.outbox.models import Mailing, OutboxMessage
 from consult.tokens import InvalidToken, make_token, read_token
 from consult.urls import external_url
 
 MANAGE = "events.manage"
+REGISTRATION = "events.registration"
+MESSAGE = "events.message"
+LINK = "events.link"
 
-#: Which letter each situation sends.
-KINDS = ("confirmed", "waiting", "pending", "promoted", "declined", "cancelled", "updated")
+#: Which letter each situation sends ("again": the private link, asked for by registering twice).
+KINDS = ("confirmed", "waiting", "pending", "promoted", "declined", "cancelled", "updated", "again")
+#: The status a letter is about; a letter whose registration has moved on meanwhile is not sent.
+EXPECTED = {
+    "confirmed": {Status.CONFIRMED},
+    "promoted": {Status.CONFIRMED},
+    "updated": {Status.CONFIRMED},
+    "waiting": {Status.WAITING},
+    "pending": {Status.PENDING},
+    "declined": {Status.DECLINED},
+    "cancelled": {Status.CANCELLED},
+    "again": set(ACTIVE_STATUSES),
+}
+#: A registrant who keeps registering again gets their link at most once in this time.
+AGAIN_EVERY = timedelta(minutes=10)
 
 
 def manage_token(registration: Registration) -> str:
@@ -28,8 +58,6 @@ def manage_url(registration: Registration) -> str:
 
 def registration_for_token(token: str) -> Registration:
     """The registration a manage token names; :class:`InvalidToken` if tampered or revoked."""
-    from consult.extensions import db
-
     payload = read_token(MANAGE, token)
     if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
         raise InvalidToken(_("This link is not valid."))
@@ -37,6 +65,67 @@ def registration_for_token(token: str) -> Registration:
     if registration is None or registration.manage_key != payload.get("k"):
         raise InvalidToken(_("This link is not valid."))
     return registration
+
+
+# --- queued by requests and jobs, inside their transactions ---------------------------------
+
+
+def queue_registration(registration: Registration, kind: str) -> None:
+    """Queue the letter telling a registrant where they stand."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown registration letter {kind!r}")
+    enqueue(registration.email, REGISTRATION, {"registration": registration.id, "letter": kind})
+
+
+def queue_promotions(promoted: list[Registration]) -> None:
+    """Queue the invitation of everyone who just got a seat."""
+    for registration in promoted:
+        queue_registration(registration, "promoted")
+
+
+def queue_link_again(registration: Registration) -> bool:
+    """Queue the private link again (someone registered twice), unless it went out just now."""
+    recent = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.recipient == registration.email,
+            OutboxMessage.kind == LINK,
+            OutboxMessage.created_at > utcnow() - AGAIN_EVERY,
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return False
+    enqueue(registration.email, LINK, {"registration": registration.id, "letter": "again"})
+    return True
+
+
+def queue_updates(event: Event) -> int:
+    """Queue the updated invitation to every confirmed participant; return how many."""
+    confirmed = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status == Status.CONFIRMED
+        )
+    ).all()
+    for registration in confirmed:
+        queue_registration(registration, "updated")
+    return len(confirmed)
+
+
+def queue_mailing(mailing: Mailing, registrations: list[Registration]) -> None:
+    """Queue one copy of the Secretariat's message for each registrant."""
+    db.session.add(mailing)
+    db.session.flush()
+    for registration in registrations:
+        enqueue(
+            registration.email,
+            MESSAGE,
+            {"registration": registration.id, "mailing": mailing.id},
+            mailing=mailing,
+        )
+
+
+# --- written by the worker ------------------------------------------------------------------
 
 
 def _subject(kind: str, event: Event) -> str:
@@ -48,14 +137,15 @@ def _subject(kind: str, event: Event) -> str:
         "declined": _("Your registration was declined: %(title)s", title=event.title),
         "cancelled": _("Your registration is cancelled: %(title)s", title=event.title),
         "updated": _("Your registration is updated: %(title)s", title=event.title),
+        "again": _("Your registration: %(title)s", title=event.title),
     }
     return subjects[kind]
 
 
-def registration_message(
-    registration: Registration, kind: str, position: int | None = None
-) -> mail.Message:
+def registration_message(registration: Registration, kind: str) -> mail.Message:
     """The letter telling a registrant where they stand; a seat comes with the invitation."""
+    from consult.events.allocation import waiting_position
+
     event = registration.event
     part = None
     if registration.status is Status.CONFIRMED and kind in ("confirmed", "promoted", "updated"):
@@ -70,39 +160,43 @@ def registration_message(
         kind=kind,
         registration=registration,
         event=event,
-        position=position,
+        position=waiting_position(registration),
         link=manage_url(registration),
         event_url=external_url("events.show", slug=event.slug),
     )
 
 
-def send_registration(
-    registration: Registration, kind: str, position: int | None = None
-) -> mail.DeliveryReport:
-    """Send one registrant their letter."""
-    return mail.send(registration_message(registration, kind, position))
-
-
-def send_promotions(promoted: list[Registration]) -> mail.DeliveryReport:
-    """Tell everyone who just got a seat, with the invitation."""
-    return mail.send_all(registration_message(r, "promoted") for r in promoted)
-
-
-def send_to_participants(
-    event: Event, registrations: list[Registration], subject: str, body: str, sender_name: str
-) -> mail.DeliveryReport:
-    """The Secretariat's message to every confirmed participant, one connection for all."""
-    messages = [
-        mail.compose(
-            registration,
-            "events/message",
-            subject,
-            event=event,
-            registration=registration,
-            body=body,
-            sender_name=sender_name,
-            link=manage_url(registration),
+@letter(LINK, label=_l("Event registration: the private link again"))
+@letter(REGISTRATION, label=_l("Event registration"))
+def registration_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The registrant's letter, unless their registration has moved on since it was queued."""
+    registration = db.session.get(Registration, params["registration"])
+    kind = params["letter"]
+    if registration is None:
+        raise NothingToSend("the registration is gone")
+    if registration.status not in EXPECTED[kind]:
+        raise NothingToSend(
+            f"the registration is {registration.status.value} now; a later letter says so"
         )
-        for registration in registrations
-    ]
-    return mail.send_all(messages)
+    return registration_message(registration, kind)
+
+
+@letter(MESSAGE, label=_l("Message to participants"))
+def message_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """One copy of the Secretariat's message: one greeting, the text, one signature."""
+    registration = db.session.get(Registration, params["registration"])
+    mailing = db.session.get(Mailing, params["mailing"])
+    if registration is None or mailing is None:
+        raise NothingToSend("the registration or the message is gone")
+    return mail.compose(
+        registration,
+        "events/message",
+        mailing.subject,
+        reply_to=mailing.reply_to or None,
+        event=registration.event,
+        registration=registration,
+        paragraphs=[p.strip() for p in mailing.body.split("\n\n") if p.strip()],
+        body=mailing.body.strip(),
+        sender_name=mailing.author_name,
+        link=manage_url(registration),
+    )

@@ -26,7 +26,7 @@ from consult.events import allocation, bp, notifications
 from consult.events.agenda import timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
-from consult.events.models import Event, EventSession, Registration, Status
+from consult.events.models import ACTIVE_STATUSES, Event, EventSession, Registration, Status
 from consult.extensions import db, limiter
 from consult.forms import INVALID, ButtonForm
 from consult.tokens import InvalidToken
@@ -123,25 +123,52 @@ def register(slug: str):
             consent_listed=form.consent_listed.data,
         )
         try:
-            outcome = allocation.register(event.id, data)
+            outcome = allocation.register(event.id, data, then=_queue_letters)
         except allocation.RegistrationRefused as refusal:
             if refusal.field == "email":
-                form.email.errors.append(str(refusal))
+                form.email.errors.append(_refusal_for(event, data.email, refusal))
             else:
                 return render_template(
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
         else:
             registration = outcome.registration
-            notifications.send_promotions(outcome.promoted)
             position = allocation.waiting_position(registration)
-            notifications.send_registration(registration, _letter_kind(registration), position)
             flash(_status_message(registration, position), "success")
             return redirect(
                 url_for("events.manage", token=notifications.manage_token(registration)), 303
             )
     status = INVALID if form.is_submitted() else 200
     return render_template("events/register.html", event=event, form=form, closed=None), status
+
+
+def _queue_letters(outcome: allocation.Outcome) -> None:
+    """Inside the registration's transaction: the registrant's letter, and those seated first."""
+    notifications.queue_promotions(outcome.promoted)
+    notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
+
+
+def _refusal_for(event: Event, email: str, refusal: allocation.RegistrationRefused) -> str:
+    """Why the address is refused; an address already registered gets its private link again.
+
+    Sending the link answers the registrant who lost it, and gives this answer the
+    same work as a new registration's: a letter queued, nothing sent from here.
+    """
+    existing = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email == email.strip().lower(),
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    if existing is None:
+        return str(refusal)
+    notifications.queue_link_again(existing)
+    db.session.commit()
+    return _(
+        "This e-mail address is already registered for this event. We have e-mailed its "
+        "private link again, to see or change the registration."
+    )
 
 
 def _status_message(registration: Registration, position: int | None) -> str:
@@ -182,11 +209,14 @@ def manage(token: str):
     if active and form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in allocation.CORRECTABLE}
         try:
-            outcome = allocation.correct(registration.id, changes)
+            allocation.correct(
+                registration.id,
+                changes,
+                then=lambda outcome: notifications.queue_promotions(outcome.promoted),
+            )
         except allocation.RegistrationRefused as refusal_message:
             getattr(form, refusal_message.field or "country").errors.append(str(refusal_message))
         else:
-            notifications.send_promotions(outcome.promoted)
             flash(_("Your corrections are saved."), "success")
             return redirect(url_for("events.manage", token=token), 303)
     status = INVALID if form.is_submitted() else 200
@@ -211,10 +241,13 @@ def cancel(token: str):
         return refusal
     if not ButtonForm().validate_on_submit():
         abort(400)
-    was_active = registration.status in (Status.CONFIRMED, Status.WAITING, Status.PENDING)
-    outcome = allocation.cancel(registration.id)
-    if was_active:
-        notifications.send_registration(outcome.registration, "cancelled")
-        notifications.send_promotions(outcome.promoted)
+    if registration.status in ACTIVE_STATUSES:
+        allocation.cancel(registration.id, then=_queue_cancellation)
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("events.manage", token=token), 303)
+
+
+def _queue_cancellation(outcome: allocation.Outcome) -> None:
+    """Inside the cancellation's transaction: its letter, and the invitations of those seated."""
+    notifications.queue_registration(outcome.registration, "cancelled")
+    notifications.queue_promotions(outcome.promoted)

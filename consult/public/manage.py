@@ -132,8 +132,9 @@ def propose_profile():
         profile = ViaProfile(status=ProfileStatus.PROPOSED, proposed_by_id=current_user.id)
         _apply(form, profile)
         db.session.add(profile)
-        db.session.commit()
+        db.session.flush()
         notify_proposal(profile, current_user)
+        db.session.commit()
         flash(
             _("Thank you. The Secretariat will review your proposal before it is published."),
             "success",

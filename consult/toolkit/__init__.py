@@ -11,11 +11,11 @@ bp = Blueprint("toolkit", __name__)
 
 @click.command("send-digests")
 def send_digests_command() -> None:
-    """Send the daily digests of comments (for cron; running it twice sends nothing twice)."""
+    """Queue the daily digests of comments (the workers run it daily; twice queues nothing twice)."""
     from consult.toolkit.notifications import send_digests
 
     result = send_digests()
-    click.echo(f"Digests sent: {result['sent']}, failed: {result['failed']}")
+    click.echo(f"Digests queued: {result['queued']}")
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         comment_views,
         live,
         models,
+        notifications,
         views,
     )
     from consult.toolkit.demo import seed_toolkit

@@ -42,10 +42,8 @@ def _back_to(comment: Comment):
 
 
 def _save(comment: Comment):
-    """Commit, push the live events, send the e-mails; then answer."""
-    created = [data for data in live.commit_and_broadcast() if data["kind"] == "created"]
-    if created:
-        notifications.notify_new_comment(comment)
+    """Commit, push the live events; then answer."""
+    live.commit_and_broadcast()
     return _back_to(comment)
 
 
@@ -78,6 +76,7 @@ def post_comment(section_id: int):
         stance=stance,
         quote=form.quote.data or "",
     )
+    notifications.queue_new_comment(comment)
     return _save(comment)
 
 

@@ -1,4 +1,9 @@
-"""E-mail about comments: each new comment, or a daily digest, as each member chooses."""
+"""E-mail about comments: each new comment, or a daily digest, as each member chooses.
+
+Comments are queued in the transaction that saves them; digests by the daily job
+(``send_digests``), each with the move of the member's mark. The worker writes
+them with the letters below.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from consult import mail
+from consult import jobs, mail
 from consult.accounts.models import User
 from consult.database import utcnow
 from consult.extensions import db
+from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.tokens import make_token
 from consult.toolkit.models import Comment, DigestMark, Frequency, NotificationPreference, Section
 from consult.urls import external_url
@@ -109,40 +115,97 @@ def _when(moment: Any, user: User) -> str:
     return format_datetime(moment, tzinfo=ZoneInfo(user.timezone or "UTC"), locale="en")
 
 
-def notify_new_comment(comment: Comment) -> mail.DeliveryReport:
-    """E-mail the members who want every comment of this section (not the author)."""
+COMMENT = "toolkit.comment"
+DIGEST = "toolkit.digest"
+
+
+def queue_new_comment(comment: Comment) -> int:
+    """Queue the comment for the members who want every comment of its section (not the author).
+
+    Call it in the transaction that saves the comment; returns how many were queued.
+    """
     if comment.hidden_at or comment.deleted_at:
-        return mail.DeliveryReport()
+        return 0
     users = list(
         db.session.scalars(select(User).where(User.active.is_(True), User.id != comment.author_id))
     )
     prefs = _preferences([u.id for u in users])
-    section = db.session.get(Section, comment.section_id)
-    messages = []
-    link = external_url(
+    queued = 0
+    for user in users:
+        if effective(prefs, user.id, comment.section_id) is Frequency.EVERY:
+            enqueue(user.email, COMMENT, {"comment": comment.id, "user": user.id})
+            queued += 1
+    return queued
+
+
+def _reader(params: dict[str, Any]) -> User:
+    user = db.session.get(User, params["user"])
+    if user is None or not user.active:
+        raise NothingToSend("the member is gone or their account is closed")
+    return user
+
+
+def _comment_link(comment: Comment) -> str:
+    return external_url(
         "toolkit.section", section_id=comment.section_id, _anchor=f"comment-{comment.id}"
     )
-    for user in users:
-        if effective(prefs, user.id, comment.section_id) is not Frequency.EVERY:
-            continue
-        messages.append(
-            mail.compose(
-                user,
-                "toolkit/comment",
-                _l(
-                    "[Toolkit] %(author)s on “%(section)s”",
-                    author=comment.author.display_name,
-                    section=section.title,
-                ),
-                reply_to=reply_address(user, comment),
-                user=user,
-                comment=comment,
-                section=section,
-                link=link,
-                when=_when(comment.created_at, user),
+
+
+@letter(COMMENT, label=_l("New toolkit comment"))
+def comment_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """One new comment, with a Reply-To that posts the answer under it."""
+    user = _reader(params)
+    comment = db.session.get(Comment, params["comment"])
+    if comment is None or comment.hidden_at or comment.deleted_at:
+        raise NothingToSend("the comment was deleted or hidden before this went out")
+    section = db.session.get(Section, comment.section_id)
+    return mail.compose(
+        user,
+        "toolkit/comment",
+        _l(
+            "[Toolkit] %(author)s on “%(section)s”",
+            author=comment.author.display_name,
+            section=section.title,
+        ),
+        reply_to=reply_address(user, comment),
+        user=user,
+        comment=comment,
+        section=section,
+        link=_comment_link(comment),
+        when=_when(comment.created_at, user),
+    )
+
+
+@letter(DIGEST, label=_l("Toolkit digest"))
+def digest_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """The comments since the member's last digest (those still visible), by section."""
+    user = _reader(params)
+    comments = list(
+        db.session.scalars(
+            select(Comment)
+            .where(
+                Comment.id.in_(params["comments"]),
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
             )
+            .options(joinedload(Comment.author), joinedload(Comment.section))
+            .order_by(Comment.id)
         )
-    return mail.send_all(messages)
+    )
+    if not comments:
+        raise NothingToSend("every comment of this digest was deleted or hidden")
+    by_section: dict[Section, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_section[comment.section].append(comment)
+    return mail.compose(
+        user,
+        "toolkit/digest",
+        _l("[Toolkit] %(count)d new comments", count=len(comments)),
+        user=user,
+        by_section=by_section,
+        when=lambda moment: _when(moment, user),
+        link=_comment_link,
+    )
 
 
 def _ensure_marks(users: list[User]) -> dict[int, DigestMark]:
@@ -159,23 +222,31 @@ def _ensure_marks(users: list[User]) -> dict[int, DigestMark]:
     return marks
 
 
-def _move_mark(user_id: int, expected: int, to: int, sent_at: Any) -> bool:
-    """Move a mark from ``expected`` to ``to`` in one conditional UPDATE; False if another run did."""
+def _move_mark(user: User, expected: int, to: int, sent_at: Any, comment_ids: list[int]) -> bool:
+    """Move a mark past ``to`` and queue the digest of ``comment_ids``, in one transaction.
+
+    The move is one conditional UPDATE: False (and nothing queued) when another run
+    moved the mark first.
+    """
     result = db.session.execute(
         update(DigestMark)
-        .where(DigestMark.user_id == user_id, DigestMark.last_comment_id == expected)
+        .where(DigestMark.user_id == user.id, DigestMark.last_comment_id == expected)
         .values(last_comment_id=to, sent_at=sent_at)
     )
+    moved = result.rowcount == 1
+    if moved and comment_ids:
+        enqueue(user.email, DIGEST, {"user": user.id, "comments": comment_ids})
     db.session.commit()
-    return result.rowcount == 1
+    return moved
 
 
 def send_digests(now: Any = None) -> dict[str, int]:
-    """Send each member who chose a digest the comments since their last one.
+    """Queue for each member who chose a digest the comments since their last one.
 
-    Safe to repeat and to overlap: a member's mark is moved past the comments
-    (a conditional UPDATE) before the digest goes out, so two runs never send the
-    same comments twice; the mark moves back if the e-mail fails.
+    Safe to repeat and to overlap: a member's mark is moved past the comments (a
+    conditional UPDATE) in the transaction that queues their digest, so two runs
+    never queue the same comments twice; the outbox retries the e-mail until the
+    mail server takes it.
     """
     now = now or utcnow()
     newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
@@ -197,44 +268,29 @@ def send_digests(now: Any = None) -> dict[str, int]:
                 Comment.deleted_at.is_(None),
                 Comment.hidden_at.is_(None),
             )
-            .options(joinedload(Comment.author), joinedload(Comment.section))
             .order_by(Comment.id)
         )
     )
-    sent = skipped = 0
+    queued = 0
     for user in users:
         since_id, last_sent = marks[user.id]
-        if since_id >= newest or not _move_mark(user.id, since_id, newest, now):
+        if since_id >= newest:
             continue
         since_time = now - timedelta(days=1) if last_sent is None else None
         picked = [
-            c
+            c.id
             for c in comments
             if c.id > since_id
             and (since_time is None or c.created_at >= since_time)
             and c.author_id != user.id
             and effective(prefs, user.id, c.section_id) is Frequency.DIGEST
         ]
-        if not picked:
-            continue
-        by_section: dict[Section, list[Comment]] = defaultdict(list)
-        for comment in picked:
-            by_section[comment.section].append(comment)
-        message = mail.compose(
-            user,
-            "toolkit/digest",
-            _l("[Toolkit] %(count)d new comments", count=len(picked)),
-            user=user,
-            by_section=by_section,
-            when=lambda moment, user=user: _when(moment, user),
-            link=lambda c: external_url(
-                "toolkit.section", section_id=c.section_id, _anchor=f"comment-{c.id}"
-            ),
-        )
-        report = mail.send(message)
-        if report.ok:
-            sent += 1
-        else:
-            skipped += 1
-            _move_mark(user.id, newest, since_id, last_sent)
-    return {"sent": sent, "failed": skipped}
+        if _move_mark(user, since_id, newest, now, picked) and picked:
+            queued += 1
+    return {"queued": queued}
+
+
+@jobs.periodic("toolkit.send-digests", jobs.crontab(minute="15", hour="6"))
+def send_digests_job() -> None:
+    """Every day at 06:15 UTC: the digests."""
+    send_digests()

@@ -108,7 +108,7 @@ def handle_reply(message: EmailMessage) -> Outcome:
         return Outcome.REJECTED
     section = db.session.get(Section, parent.section_id)
     comment = discussion.post_comment(section, user, body, parent=parent, via_email=True)
+    notifications.queue_new_comment(comment)
     live.commit_and_broadcast()
-    notifications.notify_new_comment(comment)
     log.info("Toolkit reply by e-mail from %s posted as comment %s", user.email, comment.id)
     return Outcome.ACCEPTED

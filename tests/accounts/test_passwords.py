@@ -184,3 +184,47 @@ def test_invite_duplicate_email_is_refused(secretariat_client, mailbox, make_mem
         response.get_data(as_text=True),
     )
     assert mailbox.messages == []
+
+
+def test_the_request_host_never_reaches_an_e_mail(app, client, mailbox, make_member, monkeypatch):
+    """With ``Host: evil.example`` (and no SERVER_NAME), does the reset link still use PUBLIC_URL?"""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://consult.example.org")
+    make_member("target@example.org")
+    response = client.post(
+        "/password/forgot",
+        data={"email": "target@example.org"},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 302
+    message = mailbox.last("target@example.org")
+    links = links_in(message)
+    assert links and all(link.startswith("https://consult.example.org/") for link in links)
+    assert "evil.example" not in message.as_string()
+
+
+def test_reset_does_the_same_work_for_known_and_unknown_addresses(
+    app, client, make_member, monkeypatch
+):
+    """Do a known, an unknown and a closed account's address cost the request the same
+    statements, one outbox row and one delivery job each (so timing tells nothing)?"""
+    from consult import jobs
+    from consult.outbox.models import OutboxMessage
+    from tests.queries import counting_queries
+
+    make_member("known@example.org")
+    make_member("closed@example.org", active=False)
+    kept: list = []
+    monkeypatch.setattr(jobs, "enqueue", lambda name, *args, **kwargs: kept.append(name))
+    work = {}
+    for address in ("known@example.org", "unknown@example.org", "closed@example.org"):
+        before = db.session.query(OutboxMessage).count()
+        with counting_queries() as statements:
+            response = client.post("/password/forgot", data={"email": address})
+        assert response.status_code == 302
+        rows = db.session.query(OutboxMessage).count() - before
+        work[address] = ([re.sub(r"sa_savepoint_\d+", "sp", s) for s in statements], rows)
+    shapes = {tuple(s) for s, _ in work.values()}
+    assert len(shapes) == 1, "the same SQL for every address"
+    assert [rows for _, rows in work.values()] == [1, 1, 1]
+    assert kept == ["outbox.deliver"] * 3

@@ -147,11 +147,12 @@ def test_one_refused_recipient_spares_the_others(client, make_series, mailbox, m
     assert "550" in attendance.delivery_error
 
 
-def test_failure_is_flashed_to_the_secretariat(client, make_series, mailbox):
-    """Does the page after confirming name the member the invitation could not reach?"""
+def test_the_call_page_names_who_the_invitation_did_not_reach(client, make_series, mailbox):
+    """After confirming, does the call page name the member whose server refused the invitation,
+    with its answer, instead of a flash about SMTP?"""
     series = make_series()
-    refused = next(m.email for m in series.members if not m.is_secretariat)
-    mailbox.refuse.add(refused)
+    refused = next(m for m in series.members if not m.is_secretariat)
+    mailbox.refuse.add(refused.email)
     sign_in(client, series.organiser)
     response = client.post(
         f"/calls/series/{series.id}/confirm",
@@ -159,4 +160,7 @@ def test_failure_is_flashed_to_the_secretariat(client, make_series, mailbox):
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
-    assert "could not be delivered to" in html and refused in html
+    assert "invitations are on their way" in html
+    assert "could not be delivered" not in html
+    row = html[html.index(refused.display_name) :].split("</tr>")[0]
+    assert "Not delivered: 550 5.1.1 mailbox unavailable" in row

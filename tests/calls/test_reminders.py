@@ -1,17 +1,19 @@
-"""The agenda reminder (``send-reminders``, cron): two days ahead, once each, safe to run twice."""
+"""The agenda reminder (``send-reminders``, hourly in the workers): two days ahead, once each,
+safe to run twice, delivered through the outbox."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from consult import mail
-from consult.calls import reminders
+from consult.calls import notifications, reminders
 from consult.calls.models import Notice
 from consult.database import utcnow
 from consult.extensions import db
+from consult.outbox import delivery
+from consult.outbox.models import OutboxMessage, OutboxStatus
 from tests.calls.conftest import future
 from tests.conftest import body_text, sign_in
 
@@ -32,7 +34,7 @@ def test_reminder_goes_two_days_before_and_only_once(app, make_series, make_call
 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 2." in result.output
+    assert "Agenda reminders queued: 2." in result.output
     assert len(mailbox.messages) == 2
     assert declined.user.email not in {str(m["To"]) for m in mailbox.messages}
     assert "Agenda:" in mailbox.messages[0]["Subject"]
@@ -40,43 +42,66 @@ def test_reminder_goes_two_days_before_and_only_once(app, make_series, make_call
 
     mailbox.clear()
     result = runner.invoke(args=["send-reminders"])
-    assert "Agenda reminders sent: 0." in result.output
+    assert "Agenda reminders queued: 0." in result.output
     assert mailbox.messages == []
     sent = db.session.scalars(select(Notice).where(Notice.call_id == soon.id)).all()
     assert len(sent) == 2
     assert not db.session.scalars(select(Notice).where(Notice.call_id == later.id)).all()
 
 
-def test_a_failed_reminder_is_tried_again(app, make_call, mailbox):
-    """When one address refuses, do the others get it, and does the next run retry only that one?"""
+def test_a_refused_reminder_is_failed_and_the_organiser_told(app, make_call, mailbox):
+    """When one address refuses for good, do the others get it, is that one marked failed with
+    the server's answer, the organiser told, and is nothing queued again on the next run?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
     refused = _members(call)[0].email
     mailbox.refuse.add(refused)
-    report = reminders.send_reminders()
-    assert refused in report.failed and len(report.sent) == 2
+    assert len(reminders.send_reminders()) == 3
+    assert len([m for m in mailbox.messages if m["Subject"].startswith("Agenda")]) == 2
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == refused))
+    assert row.status is OutboxStatus.FAILED and row.last_error.startswith("550")
     notice = mailbox.last(call.series.organiser.email)
     assert notice["Subject"].startswith("Not delivered")
-    assert refused in body_text(notice)
+    assert refused in body_text(notice) and "550" in body_text(notice)
     mailbox.clear()
-    report = reminders.send_reminders()
-    assert report.sent == [refused]
+    assert reminders.send_reminders() == []
+    assert mailbox.messages == []
+
+
+def test_a_reminder_refused_for_now_is_retried_by_the_outbox(app, make_call, mailbox):
+    """When an address answers "try later", does the reminder go out on the outbox's retry,
+    recorded once however many tries it needs?"""
+    call = make_call(start=utcnow() + timedelta(hours=30))
+    busy = _members(call)[0].email
+    mailbox.defer.add(busy)
+    reminders.send_reminders()
+    assert mailbox.to(busy) == []
+    mailbox.defer.clear()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == busy)
+        .values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    delivery.sweep()
+    assert mailbox.last(busy)["Subject"].startswith("Agenda")
+    assert reminders.send_reminders() == []
 
 
 def test_overlapping_reminder_runs_send_each_reminder_once(app, make_call, mailbox, monkeypatch):
-    """When a second send-reminders starts while the first is sending, does anyone get two?"""
+    """When a second send-reminders starts while the first is queuing, does anyone get two?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
-    real_send_all = mail.send_all
-    nested = []
+    real_queue = notifications.queue_agenda
+    nested: list[list[str]] = []
 
-    def send_all_with_overlap(messages):
+    def queue_with_overlap(call, attendance):
         if not nested:
-            nested.append(reminders.send_reminders())
-        return real_send_all(messages)
+            nested.append([])
+            nested[0] = reminders.send_reminders()
+        return real_queue(call, attendance)
 
-    monkeypatch.setattr(mail, "send_all", send_all_with_overlap)
+    monkeypatch.setattr(notifications, "queue_agenda", queue_with_overlap)
     first = reminders.send_reminders()
-    assert len(first.sent) == 3
-    assert nested[0].sent == []
+    assert len(first) + len(nested[0]) == 3
     recipients = [str(m["To"]) for m in mailbox.messages]
     assert len(recipients) == len(set(recipients)) == 3
     assert len(db.session.scalars(select(Notice).where(Notice.call_id == call.id)).all()) == 3
@@ -89,15 +114,15 @@ def test_a_run_racing_another_skips_what_the_other_recorded(app, make_call, mail
     db.session.add(Notice(call_id=call.id, user_id=member.id, kind=reminders.KIND))
     db.session.commit()
     monkeypatch.setattr(reminders, "already_sent", lambda call: set())
-    report = reminders.send_reminders()
-    assert member.email not in report.sent and len(report.sent) == 2
+    queued = reminders.send_reminders()
+    assert member.email not in queued and len(queued) == 2
     assert mailbox.to(member.email) == []
 
 
 def test_moving_a_call_sends_its_reminder_again(app, client, make_call, mailbox):
     """After a reminded call is rescheduled, does the next run remind everyone of the new time?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
-    assert len(reminders.send_reminders().sent) == 3
+    assert len(reminders.send_reminders()) == 3
     sign_in(client, call.series.organiser)
     new_start = (call.starts_at + timedelta(hours=2)).astimezone(
         ZoneInfo(call.series.organiser.timezone)
@@ -114,14 +139,16 @@ def test_moving_a_call_sends_its_reminder_again(app, client, make_call, mailbox)
     db.session.refresh(call)
     assert call.sequence == 1
     mailbox.clear()
-    assert len(reminders.send_reminders().sent) == 3
+    assert len(reminders.send_reminders()) == 3
 
 
-def test_a_failed_reminder_leaves_no_record(app, make_call, mailbox):
-    """When delivery fails, is the reminder's record removed so a later run retries it?"""
+def test_a_failed_reminder_keeps_its_record(app, make_call, mailbox):
+    """When delivery fails, does the reminder stay recorded (the outbox, not the next run,
+    deals with it), so that no run queues it twice?"""
     call = make_call(start=utcnow() + timedelta(hours=30))
     refused = _members(call)[0]
     mailbox.refuse.add(refused.email)
     reminders.send_reminders()
     users = set(db.session.scalars(select(Notice.user_id).where(Notice.call_id == call.id)))
-    assert refused.id not in users and len(users) == 2
+    assert refused.id in users and len(users) == 3
+    assert reminders.send_reminders() == []

@@ -278,3 +278,21 @@ def test_answers_to_a_cancelled_or_held_call_are_refused(client, make_call, stat
     assert word in response.get_data(as_text=True)
     db.session.refresh(attendance)
     assert attendance.partstat is Partstat.NEEDS_ACTION
+
+
+def test_an_old_reply_delivered_again_does_not_undo_a_later_one(app, make_call):
+    """If the mail server redelivers a member's first iTIP reply after their second, is the
+    redelivered copy ignored (same Message-ID), so the later answer stands?"""
+    call = make_call()
+    attendance = _member_attendance(call)
+    runner = app.test_cli_runner()
+    first = _reply(call.uid, attendance.user.email, "ACCEPTED")
+    first["Message-ID"] = "<first-answer@mail.example.org>"
+    second = _reply(call.uid, attendance.user.email, "DECLINED")
+    second["Message-ID"] = "<second-answer@mail.example.org>"
+    assert runner.invoke(args=["mail-in"], input=first.as_bytes()).output.strip() == "accepted"
+    assert runner.invoke(args=["mail-in"], input=second.as_bytes()).output.strip() == "accepted"
+    again = runner.invoke(args=["mail-in"], input=first.as_bytes())
+    assert (again.output.strip(), again.exit_code) == ("duplicate", 0)
+    db.session.refresh(attendance)
+    assert attendance.partstat is Partstat.DECLINED

@@ -79,6 +79,7 @@ def test_pages_show_what_each_capability_answers_in_order(client):
         "Work programme",
         "Registrations",
         "Members",
+        "Outbox",
         "Profile",
     ]
 
@@ -277,3 +278,14 @@ def test_app_without_calls_serves_events_demo_and_hooks(reduced_app):
 
     reply = reduced_app.test_cli_runner().invoke(args=["mail-in"], input=CALENDAR_REPLY)
     assert reply.exit_code == 1 and "not mine" in reply.output
+
+
+def test_app_without_calls_schedules_no_job_of_calls(reduced_app, tmp_path):
+    """Does an application built without calls leave the calls' reminder job off its queue,
+    though another application of the same process declared it?"""
+    create_app(build_test_config("sqlite://", tmp_path, 25))  # declares every capability's jobs
+    from consult import jobs
+
+    registered = {task.__name__ for task in jobs.queue(reduced_app)._registry._registry.values()}
+    assert "calls.send-reminders" not in registered
+    assert {"outbox.sweep", "outbox.deliver", "events.fill"} <= registered

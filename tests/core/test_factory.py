@@ -25,7 +25,10 @@ def test_production_mode_without_secret_key_is_a_clear_error(tmp_path: Path):
 
 def test_production_mode_secures_cookies(tmp_path: Path):
     """Are cookies Secure in production and HttpOnly, SameSite=Lax everywhere?"""
-    config = load_config(tmp_path, {"CONSULT_ENV": "production", "SECRET_KEY": "x" * 50})
+    config = load_config(
+        tmp_path,
+        {"CONSULT_ENV": "production", "SECRET_KEY": "x" * 50, "PUBLIC_URL": "https://c.example"},
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -91,3 +94,34 @@ def test_factory_applies_overrides(tmp_path: Path):
     assert app.testing
     assert app.config["DEFAULT_TIMEZONE"] == "Europe/Paris"
     assert {"accounts", "dashboard", "public"} <= set(app.blueprints)
+
+
+def test_production_mode_without_public_url_is_a_clear_error(tmp_path: Path):
+    """Does production refuse to start without PUBLIC_URL, saying what to set?"""
+    with pytest.raises(ConfigError, match=r"PUBLIC_URL is not set.*https://consult\.example\.org"):
+        load_config(tmp_path, {"CONSULT_ENV": "production", "SECRET_KEY": "x" * 50})
+
+
+@pytest.mark.parametrize(
+    "value", ["consult.example.org", "ftp://consult.example.org", "https://", "https://x.org/?a=1"]
+)
+def test_a_malformed_public_url_is_a_clear_error(tmp_path: Path, value: str):
+    """Is a PUBLIC_URL that is not an http(s) address refused by name?"""
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be"):
+        load_config(tmp_path, {"PUBLIC_URL": value})
+
+
+def test_public_url_defaults_locally_and_loses_its_trailing_slash(tmp_path: Path):
+    """Is the local default the development server, and a given URL kept without its slash?"""
+    assert load_config(tmp_path, {})["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    config = load_config(tmp_path, {"PUBLIC_URL": "https://un.example/consult/"})
+    assert config["PUBLIC_URL"] == "https://un.example/consult"
+
+
+def test_jobs_go_to_sqlite_in_the_instance_or_to_redis(tmp_path: Path):
+    """Is the queue a SQLite file in the instance folder by default, Redis when asked?"""
+    assert load_config(tmp_path, {})["JOBS_URL"] == f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+    redis = load_config(tmp_path, {"JOBS_URL": "redis://cache:6379/2"})
+    assert redis["JOBS_URL"] == "redis://cache:6379/2"
+    with pytest.raises(ConfigError, match="JOBS_URL must be"):
+        load_config(tmp_path, {"JOBS_URL": "amqp://guest@rabbit//"})

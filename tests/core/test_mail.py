@@ -1,7 +1,9 @@
-"""The one mail module: SMTP when configured, an outbox folder otherwise."""
+"""The one mail module: messages built once, carried by SMTP when configured, else to a folder."""
 
 import email
 import email.policy
+
+import pytest
 
 from consult import mail
 
@@ -10,10 +12,27 @@ def _message(to: str = "a@example.org") -> mail.Message:
     return mail.Message(to=to, subject="Agenda", text="Plain agenda", html="<p>HTML agenda</p>")
 
 
+def _send(*messages: mail.Message) -> list[str | None]:
+    """Send through one transport; for each message, None or why it was not taken."""
+    transport = mail.open_transport()
+    outcomes: list[str | None] = []
+    try:
+        for message in messages:
+            try:
+                transport.send(mail.build(message))
+                outcomes.append(None)
+            except mail.DeliveryError as error:
+                outcomes.append(
+                    ("permanent: " if error.permanent else "temporary: ") + error.reason
+                )
+    finally:
+        transport.close()
+    return outcomes
+
+
 def test_smtp_delivers_text_and_html_parts(app, mailbox):
     """Does a message reach a real SMTP server with a text and an HTML part?"""
-    report = mail.send(_message())
-    assert report.ok and report.sent == ["a@example.org"]
+    assert _send(_message()) == [None]
     message = mailbox.last("a@example.org")
     assert message["From"] == "Consult <consult@example.org>"
     assert message.get_body(("plain",)).get_content().strip() == "Plain agenda"
@@ -21,35 +40,49 @@ def test_smtp_delivers_text_and_html_parts(app, mailbox):
     assert message["Message-ID"] and message["Date"]
 
 
-def test_batch_uses_one_connection_and_reports_failures_per_recipient(app, mailbox):
-    """Does a refused recipient fail alone, the others still receiving theirs?"""
+def test_a_given_message_id_is_kept(app, mailbox):
+    """Does a message built with a Message-ID carry exactly that one (for repeated attempts)?"""
+    transport = mail.open_transport()
+    transport.send(mail.build(_message(), "<fixed-1@example.org>"))
+    transport.close()
+    assert mailbox.last()["Message-ID"] == "<fixed-1@example.org>"
+
+
+def test_one_connection_and_refusals_per_recipient(app, mailbox):
+    """Does a refused recipient fail alone (5xx permanent, 4xx temporary), over one connection?"""
     mailbox.refuse.add("bad@example.org")
-    messages = [
+    mailbox.defer.add("later@example.org")
+    outcomes = _send(
         _message("one@example.org"),
         _message("bad@example.org"),
+        _message("later@example.org"),
         _message("two@example.org"),
+    )
+    assert outcomes == [
+        None,
+        "permanent: 550 5.1.1 mailbox unavailable",
+        "temporary: 450 4.2.1 mailbox busy, try again later",
+        None,
     ]
-    report = mail.send_all(messages)
-    assert report.sent == ["one@example.org", "two@example.org"]
-    assert list(report.failed) == ["bad@example.org"]
-    assert "550" in report.failed["bad@example.org"]
     assert [m["To"] for m in mailbox.messages] == ["one@example.org", "two@example.org"]
+    assert len(set(mailbox.peers)) == 1
 
 
-def test_unreachable_server_is_reported_not_raised(app, monkeypatch):
-    """Is a dead mail server reported for every recipient instead of crashing the page?"""
+def test_unreachable_server_is_a_temporary_failure(app, monkeypatch):
+    """Is a dead mail server a TransportDown (the batch waits), not a crash?"""
     monkeypatch.setitem(app.config, "MAIL_PORT", 1)
-    report = mail.send_all([_message("x@example.org"), _message("y@example.org")])
-    assert set(report.failed) == {"x@example.org", "y@example.org"}
-    assert "cannot reach the mail server" in report.failed["x@example.org"]
+    transport = mail.open_transport()
+    with pytest.raises(mail.TransportDown, match="cannot reach the mail server") as down:
+        transport.send(mail.build(_message("x@example.org")))
+    assert not down.value.permanent
+    transport.close()
 
 
-def test_without_mail_server_messages_go_to_the_outbox(app, monkeypatch, tmp_path):
+def test_without_mail_server_messages_go_to_the_outbox_folder(app, monkeypatch, tmp_path):
     """With no MAIL_SERVER, is each message written as a readable .eml file?"""
     monkeypatch.setitem(app.config, "MAIL_SERVER", None)
     monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path / "outbox"))
-    report = mail.send_all([_message("p@example.org"), _message("q@example.org")])
-    assert report.ok
+    assert _send(_message("p@example.org"), _message("q@example.org")) == [None, None]
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 2
     parsed = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
@@ -62,7 +95,7 @@ def test_calendar_part_and_attachment(app, mailbox):
     ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
     message = _message("cal@example.org")
     message.calendar = mail.CalendarPart(ics=ics, method="REQUEST")
-    mail.send(message)
+    _send(message)
     received = mailbox.last("cal@example.org")
     assert received.get_content_type() == "multipart/mixed"
     alternative = next(

@@ -15,7 +15,7 @@ from consult.accounts.services import set_password
 from consult.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.documents.conftest import PDF_BYTES
-from tests.live import LiveServer
+from tests.live import LiveServer, csrf_token_in
 
 pytestmark = [
     pytest.mark.live,
@@ -45,10 +45,9 @@ def _officer(database_url: str, instance_path) -> str:
 
 
 def _token(session: requests.Session, url: str) -> str:
-    html = session.get(url, timeout=10).text
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
+    token = csrf_token_in(session.get(url, timeout=10).text)
+    assert token, f"no CSRF token on {url}"
+    return token
 
 
 def test_upload_limit_and_download_on_a_real_server(live_database_url, tmp_path):

@@ -120,7 +120,8 @@ def test_promote_by_hand(client, make_event, secretariat_client, mailbox):
 
 
 def test_message_all_confirmed(client, make_event, secretariat_client, mailbox):
-    """Does a message reach every confirmed participant and nobody else, failures reported?"""
+    """Does a message reach every confirmed participant and nobody else, with the refusal
+    counted in the event's log of messages instead of flashed?"""
     event = make_event(capacity=2)
     _fill(client, event, [(1, {}), (2, {}), (3, {})])
     mailbox.clear()
@@ -130,11 +131,81 @@ def test_message_all_confirmed(client, make_event, secretariat_client, mailbox):
         data={"subject": "Room change", "body": "We meet in Conference Room 4."},
         follow_redirects=True,
     )
-    assert "could not reach: participant2@example.org" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "on its way to 2 people" in html and "could not reach" not in html
     assert [m["To"] for m in mailbox.messages] == ["participant1@example.org"]
     assert "Conference Room 4" in body_text(mailbox.messages[0])
+    log = html[html.index('id="messages"') :].split("</section>")[0]
+    cells = [cell.strip() for cell in log.split('<td class="num">')[1:]]
+    assert "Room change" in log and "Confirmed" in log
+    assert [cell.split("<")[0] for cell in cells] == ["1", "1", "0"]
     empty = secretariat_client.post(f"/events/admin/{event.id}/message", data={"subject": ""})
     assert empty.status_code == 422
+
+
+def test_message_to_a_filtered_group(client, make_event, secretariat_client, mailbox):
+    """Can the Secretariat write to those waiting from one country group only, each copy with
+    one greeting, one signature and Reply-To the Secretariat?"""
+    event = make_event(capacity=1)
+    _fill(
+        client,
+        event,
+        [
+            (1, {"name": "Seated Person"}),
+            (2, {"name": "Waiting Kenyan", "country": "KE"}),
+            (3, {"name": "Waiting French", "country": "FR"}),
+            (4, {"name": "Waiting Brazilian", "country": "BR"}),
+        ],
+    )
+    mailbox.clear()
+    url = f"/events/admin/{event.id}/message?status=waiting&group={DEVELOPING}"
+    page = secretariat_client.get(url).get_data(as_text=True)
+    assert "2 people, each written to separately" in page
+    assert "Waiting Kenyan" in page and "Waiting French" not in page
+    response = secretariat_client.post(
+        url, data={"subject": "A seat may free up", "body": "First paragraph.\n\nSecond one."}
+    )
+    assert response.status_code == 302
+    assert sorted(str(m["To"]) for m in mailbox.messages) == [
+        "participant2@example.org",
+        "participant4@example.org",
+    ]
+    letter = mailbox.last("participant2@example.org")
+    text = body_text(letter)
+    assert text.count("Dear ") == 1 and text.startswith("Dear Waiting Kenyan,")
+    assert text.count("for the Secretariat") == 1
+    assert letter["Reply-To"] == secretariat_client.user.email
+    assert "<p>First paragraph.</p>" in letter.get_body(("html",)).get_content()
+    log = secretariat_client.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    assert "Waiting list · Developing countries" in log
+
+
+def test_message_replies_go_to_the_configured_secretariat_address(
+    app, client, make_event, secretariat_client, mailbox, monkeypatch
+):
+    """With SECRETARIAT_EMAIL set, do replies go there rather than to the writer?"""
+    monkeypatch.setitem(app.config, "SECRETARIAT_EMAIL", "secretariat@un.example")
+    event = make_event(capacity=5)
+    _fill(client, event, [(1, {})])
+    secretariat_client.post(
+        f"/events/admin/{event.id}/message", data={"subject": "Hello", "body": "Text."}
+    )
+    assert mailbox.last("participant1@example.org")["Reply-To"] == "secretariat@un.example"
+
+
+def test_message_to_nobody_is_refused(client, make_event, secretariat_client, mailbox):
+    """Is a message to an empty group sent back, saying so, with nothing queued?"""
+    event = make_event(capacity=5)
+    _fill(client, event, [(1, {})])
+    mailbox.clear()
+    response = secretariat_client.post(
+        f"/events/admin/{event.id}/message?status=pending",
+        data={"subject": "Hello", "body": "Text."},
+        follow_redirects=True,
+    )
+    assert response.status_code == 422
+    assert "Nobody is in this group" in response.get_data(as_text=True)
+    assert mailbox.messages == []
 
 
 def test_printable_list_only_consenting_confirmed(client, make_event, secretariat_client):

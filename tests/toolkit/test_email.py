@@ -143,14 +143,14 @@ def test_digests_go_once_even_when_run_twice(
     make_comment(section, author, "And of economies in transition")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["send-digests"])
-    assert "Digests sent: 2" in first.output  # the reader, and the section's first officer
+    assert "Digests queued: 2" in first.output  # the reader, and the section's first officer
     message = mailbox.last(reader.email)
     assert "Needs of developing countries" in body_text(message)
     assert "Information needs" in body_text(message)
     assert not mailbox.to(author.email) and not mailbox.to(none.email)
     mailbox.clear()
     second = runner.invoke(args=["send-digests"])
-    assert "Digests sent: 0" in second.output and mailbox.messages == []
+    assert "Digests queued: 0" in second.output and mailbox.messages == []
     make_comment(section, author, "A third one")
     runner.invoke(args=["send-digests"])
     assert "A third one" in body_text(mailbox.last(reader.email))
@@ -211,46 +211,142 @@ def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, 
 def test_overlapping_digest_runs_send_each_comment_once(
     app, mailbox, make_member, make_section, make_comment, monkeypatch
 ):
-    """If a second send-digests starts while the first is still mailing, is nothing sent twice?"""
-    from consult import mail
-    from consult.toolkit.notifications import send_digests
+    """If a second send-digests starts while the first is still queuing, is nothing sent twice?"""
+    from consult.toolkit import notifications
 
     section = make_section(title="Use and impact in developing countries")
     author = make_member()
     readers = [make_member(), make_member()]
     make_comment(section, author, "Case studies in seven countries")
-    real_send = mail.send
+    real_enqueue = notifications.enqueue
     runs: list[dict[str, int]] = []
 
-    def send_and_start_another_run(message):
+    def enqueue_and_start_another_run(*args, **kwargs):
         if not runs:
-            runs.append({})  # only the first message starts a second run
-            runs.append(send_digests())
-        return real_send(message)
+            runs.append({})  # only the first digest starts a second run
+            runs.append(notifications.send_digests())
+        return real_enqueue(*args, **kwargs)
 
-    monkeypatch.setattr(mail, "send", send_and_start_another_run)
-    first = send_digests()
+    monkeypatch.setattr(notifications, "enqueue", enqueue_and_start_another_run)
+    first = notifications.send_digests()
     delivered = [m["To"] for m in mailbox.messages]
     assert sorted(delivered) == sorted(set(delivered))
     assert {r.email for r in readers} <= set(delivered)
-    assert first["sent"] + runs[1]["sent"] == len(delivered)
-    assert runs[1]["sent"] > 0, "the second run took the members the first had not reached yet"
+    assert first["queued"] + runs[1]["queued"] == len(delivered)
+    assert runs[1]["queued"] > 0, "the second run took the members the first had not reached yet"
 
 
-def test_failed_digest_is_retried_on_the_next_run(
+def test_a_digest_refused_for_now_goes_out_on_the_outbox_retry(
     app, mailbox, make_member, make_section, make_comment
 ):
-    """When a digest cannot be delivered, does the next run send it again?"""
+    """When a digest cannot be delivered yet, does the outbox send it later, once?"""
+    from sqlalchemy import update
+
+    from consult.database import utcnow
+    from consult.outbox import delivery
+    from consult.outbox.models import OutboxMessage
     from consult.toolkit.notifications import send_digests
 
     section = make_section(title="Information needs")
     reader = make_member()
     make_comment(section, make_member(), "Which materials do developing countries need?")
-    mailbox.refuse.add(reader.email)
-    assert send_digests()["failed"] >= 1
-    mailbox.refuse.clear()
+    mailbox.defer.add(reader.email)
+    assert send_digests()["queued"] >= 1
+    assert mailbox.to(reader.email) == []
+    mailbox.defer.clear()
+    assert send_digests()["queued"] == 0, "the mark moved with the queued digest"
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == reader.email)
+        .values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    delivery.sweep()
+    [digest] = mailbox.to(reader.email)
+    assert "Which materials" in body_text(digest)
+
+
+def test_a_comment_hidden_before_its_e_mail_goes_is_not_sent(
+    app, mailbox, make_member, make_section, make_comment
+):
+    """Is a digest whose only comment was hidden in the meantime left unsent, saying why?"""
+    from consult.database import utcnow
+    from consult.outbox.models import OutboxMessage, OutboxStatus
+    from consult.toolkit.notifications import send_digests
+
+    section = make_section(title="Scope")
+    reader = make_member()
+    comment = make_comment(section, make_member(), "Soon hidden")
+    mailbox.defer.add(reader.email)
     send_digests()
-    assert "Which materials" in body_text(mailbox.last(reader.email))
+    comment.hidden_at = utcnow()
+    db.session.commit()
+    mailbox.defer.clear()
+    from consult.outbox import delivery
+
+    row = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.recipient == reader.email)
+    ).one()
+    row.next_attempt_at = utcnow()
+    db.session.commit()  # due now: delivered right after this commit
+    delivery.sweep()
+    db.session.refresh(row)
+    assert row.status is OutboxStatus.SKIPPED and "hidden" in row.last_error
+    assert mailbox.to(reader.email) == []
+
+
+def test_the_same_reply_delivered_twice_is_posted_once(
+    app, client, mailbox, make_member, make_section, monkeypatch
+):
+    """When the mail server pipes the same reply again (same Message-ID), is it posted once,
+    the second run saying "duplicate" and exiting 0 so that the server stops retrying?"""
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Scope?"})
+    reply_to = str(mailbox.last(replier.email)["Reply-To"])
+    message = EmailMessage()
+    message["From"] = replier.email
+    message["To"] = reply_to
+    message["Subject"] = "Re: scope"
+    message["Message-ID"] = "<reply-1@mail.example.org>"
+    message.set_content("Only voluntary initiatives.")
+    first = _mail_in(app, message.as_bytes())
+    again = _mail_in(app, message.as_bytes())
+    assert (first.output.strip(), first.exit_code) == ("accepted", 0)
+    assert (again.output.strip(), again.exit_code) == ("duplicate", 0)
+    posted = db.session.scalars(select(Comment).where(Comment.via_email.is_(True))).all()
+    assert [c.body for c in posted] == ["Only voluntary initiatives."]
+
+
+def test_a_copy_arriving_while_the_first_is_handled_is_a_duplicate(
+    app, client, mailbox, make_member, make_section, monkeypatch
+):
+    """If a second copy checks before the first has committed, does the unique Message-ID stop it
+    (nothing posted twice), even without a Message-ID (a digest of the bytes stands in)?"""
+    from consult import mailin
+    from consult.outbox.models import ReceivedMessage
+
+    section = make_section()
+    author, replier = make_member(), make_member()
+    _choose(client, replier, "every")
+    sign_in(client, author)
+    client.post(f"/toolkit/sections/{section.id}/comments", data={"body": "Scope?"})
+    raw = _reply(str(mailbox.last(replier.email)["Reply-To"]), "Yes.", sender=replier.email)
+    assert _mail_in(app, raw).output.strip() == "accepted"
+    assert db.session.scalar(select(ReceivedMessage.message_id)).startswith("sha256:")
+    real_scalar = db.session.scalar
+
+    def blind_to_the_first(statement, *args, **kwargs):  # as if the first had not committed
+        if "received_messages" in str(statement):
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", blind_to_the_first)
+    assert mailin.receive(raw) is mailin.Outcome.DUPLICATE
+    monkeypatch.undo()
+    assert len(db.session.scalars(select(Comment).where(Comment.via_email.is_(True))).all()) == 1
 
 
 def test_a_malformed_section_in_mail_preferences_is_refused(member_client):
