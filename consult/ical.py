@@ -4,6 +4,10 @@ Invitations follow iTIP (RFC 5546): METHOD:REQUEST for a new or changed
 meeting, METHOD:CANCEL to call it off, with the same UID for the meeting's
 whole life and a SEQUENCE raised on every change. Replies (METHOD:REPLY) from
 mail clients are read back with :func:`parse_replies`.
+
+Times are written in the meeting's zone, with a VTIMEZONE for each zone used from
+:mod:`consult.vtimezone` (yearly rules, as Outlook keeps them), never icalendar's
+``add_missing_timezones`` (1970-based RDATE lists that Outlook drops).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from consult.vtimezone import vtimezone
 
 PRODID = "-//Consult//Steering Group workspace//EN"
 
@@ -108,12 +114,30 @@ def build_calendar(
     if name:
         calendar.add("x-wr-calname", name)
     stamp = stamp or datetime.now(UTC)
+    meetings = list(meetings)
     for meeting in meetings:
         if method == "CANCEL":
             meeting.status = "CANCELLED"
         calendar.add_component(_event(meeting, stamp))
-    calendar.add_missing_timezones()
+    calendar.subcomponents[:0] = _timezones(calendar, meetings)
     return calendar.to_ical()
+
+
+def _timezones(calendar: Calendar, meetings: list[Meeting]) -> list[Timezone]:
+    """A VTIMEZONE for each TZID the calendar uses, covering its meetings' local years.
+
+    Built by :func:`consult.vtimezone.vtimezone` (yearly rules that Outlook keeps too),
+    not by icalendar's ``add_missing_timezones``.
+    """
+    used = calendar.get_missing_tzids()
+    years: dict[str, list[int]] = {}
+    for meeting in meetings:
+        if meeting.timezone in used:
+            zone = ZoneInfo(meeting.timezone)
+            years.setdefault(meeting.timezone, []).extend(
+                moment.astimezone(zone).year for moment in (meeting.start, meeting.end)
+            )
+    return [vtimezone(tzid, min(found), max(found)) for tzid, found in sorted(years.items())]
 
 
 def request(meeting: Meeting, **kwargs: object) -> bytes:

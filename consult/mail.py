@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
@@ -124,9 +125,12 @@ def build(message: Message, message_id: str | None = None) -> EmailMessage:
 
     ``message_id`` is kept when given: an outbox row has one for life, so a message
     sent twice (a worker died before recording it) is recognised as the same one.
+
+    Lines end in CRLF everywhere, as RFC 5322 and iCalendar (RFC 5545 3.1) want, in the
+    outbox files too: some calendar programs refuse a text/calendar part with bare LFs.
     """
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    email = EmailMessage()
+    email = EmailMessage(policy=SMTP)
     email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
     email["From"] = sender
     email["To"] = message.to

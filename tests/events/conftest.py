@@ -139,9 +139,10 @@ def read_ics(data: bytes | str) -> Any:
 def wall_clock(prop: Any) -> datetime:
     """A DTSTART/DTEND read by vobject: its wall-clock time in the zone its TZID names.
 
-    vobject misreads the RDATE lists of the VTIMEZONE icalendar writes (it applies
-    standard time all year), so the check uses the written local time and the zone
-    name, as calendar clients with their own zone database do.
+    vobject keeps the first VTIMEZONE it sees for a TZID for the whole process (another
+    test's, which may cover other years), so the check uses the written local time and
+    the zone name, as calendar clients with their own zone database do. The VTIMEZONEs
+    themselves are checked in tests/core/test_ical_timezones.py.
     """
     from zoneinfo import ZoneInfo
 
