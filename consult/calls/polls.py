@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult import jobs
 from consult.accounts.models import User
-from consult.calls import poll_notifications
+from consult.calls import poll_notifications, services
 from consult.calls.checks import StartReview, review_start
 from consult.calls.models import Call, CallSeries
 from consult.calls.planner import Candidate, PlanInput, assess, burdens
@@ -65,6 +66,21 @@ def latest_poll(series: CallSeries) -> Poll | None:
     )
 
 
+def waiting_for(user: User, now: datetime) -> list[tuple[Poll, PollInvitee]]:
+    """The polls ``user`` is asked to answer that still take answers, with their place in each."""
+    rows = db.session.execute(
+        select(Poll, PollInvitee)
+        .join(PollInvitee, PollInvitee.poll_id == Poll.id)
+        .where(
+            PollInvitee.user_id == user.id,
+            Poll.status == PollStatus.OPEN,
+            Poll.closes_at > now,
+        )
+        .order_by(Poll.closes_at)
+    ).all()
+    return [(poll, invitee) for poll, invitee in rows]
+
+
 def default_closing(now: datetime, starts: Sequence[datetime]) -> datetime:
     """When answers stop unless the Secretariat says otherwise: in a week, or at the first slot."""
     return min([now + ANSWER_TIME, *starts])
@@ -73,6 +89,29 @@ def default_closing(now: datetime, starts: Sequence[datetime]) -> datetime:
 def reminder_time(opened: datetime, closes: datetime) -> datetime:
     """When the one reminder is due: two days before the poll closes, or half-way through it."""
     return max(opened + (closes - opened) / 2, closes - REMINDER_LEAD)
+
+
+def problems_with(
+    series: CallSeries, starts: Sequence[datetime], closes_at: datetime, now: datetime
+) -> tuple[list[str], list[StartReview]]:
+    """Why these starts cannot make a poll: in words, and the starts the checks refuse."""
+    if not MIN_SLOTS <= len(starts) <= MAX_SLOTS:
+        message = _l(
+            "Choose between %(low)d and %(high)d different slots (you chose %(count)d).",
+            low=MIN_SLOTS,
+            high=MAX_SLOTS,
+            count=len(starts),
+        )
+        return [str(message)], []
+    if not all(services.start_in_range(start, now) for start in starts):
+        return [str(_l("Each slot must start between now and two years from now."))], []
+    plan = services.plan_input(series, now, covering=starts)
+    refused = [review for review in (review_start(plan, s, now) for s in starts) if review.refusals]
+    if refused:
+        return [], refused
+    if closes_at <= now:
+        return [str(_l("The closing date has passed: choose a later one."))], []
+    return [], []
 
 
 def create_poll(

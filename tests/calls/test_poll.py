@@ -156,6 +156,23 @@ def test_a_signed_in_member_answers_and_changes_their_answers(frozen, client, ma
     assert poll.invitee(delhi.id).answered_at is not None
 
 
+def test_the_calls_page_lists_the_polls_waiting_for_an_answer(frozen, client, make_series, mailbox):
+    """Does a member see on the calls page the open poll, whether they answered, and not once
+    it is closed?"""
+    series = make_series()
+    poll = _sent_poll(client, mailbox, series)
+    delhi = _member(series, "Asia/Kolkata")
+    sign_in(client, delhi)
+    html = client.get("/calls").get_data(as_text=True)
+    assert f'href="/calls/polls/{poll.id}"' in html and "you have not answered yet" in html
+    client.post(f"/calls/polls/{poll.id}", data=_answers(poll, "no", "no", "yes"))
+    assert "you have answered" in client.get("/calls").get_data(as_text=True)
+    sign_in(client, series.organiser)
+    client.post(f"/calls/polls/{poll.id}/close")
+    sign_in(client, delhi)
+    assert f"/calls/polls/{poll.id}" not in client.get("/calls").get_data(as_text=True)
+
+
 def test_every_slot_needs_an_answer(frozen, client, make_series, mailbox):
     """Is an answer that skips a slot (or says something else) refused, nothing saved?"""
     series = make_series()

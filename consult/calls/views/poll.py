@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, poll_notifications, polls, services
-from consult.calls.checks import review_start
 from consult.calls.forms import ConfirmForm, PollForm, poll_answer_form
 from consult.calls.models import CallSeries
 from consult.calls.planner import plan_call
-from consult.calls.poll_models import Availability, Poll, PollInvitee
+from consult.calls.poll_models import Availability, Poll, PollInvitee, PollStatus
 from consult.calls.views.lifecycle import confirm_start
 from consult.database import utcnow
 from consult.extensions import db
@@ -40,32 +40,16 @@ def new_poll(series_id: int):
     g.page_timezone = zone
     now = utcnow()
     form = PollForm()
-    data = services.plan_input(series, now)
-    candidates = plan_call(data, limit=polls.MAX_SLOTS).candidates
+    candidates = plan_call(services.plan_input(series, now), limit=polls.MAX_SLOTS).candidates
     form.candidates.choices = [(c.start.isoformat(), c.start.isoformat()) for c in candidates]
     problems: list = []
     refused: list = []
     already = polls.open_poll(series)
-    if form.validate_on_submit() and already is None:
+    if already is None and form.validate_on_submit():
         starts, problems = form.starts(zone)
-        if not problems and not polls.MIN_SLOTS <= len(starts) <= polls.MAX_SLOTS:
-            problems.append(
-                _(
-                    "Choose between %(low)d and %(high)d different slots (you chose %(count)d).",
-                    low=polls.MIN_SLOTS,
-                    high=polls.MAX_SLOTS,
-                    count=len(starts),
-                )
-            )
         if not problems:
-            if not all(services.start_in_range(start, now) for start in starts):
-                problems.append(_("Each slot must start between now and two years from now."))
-            else:
-                checked = services.plan_input(series, now, covering=starts)
-                refused = [r for r in (review_start(checked, s, now) for s in starts) if r.refusals]
-        closes_at = _closing(form, zone, starts, now) if starts else now
-        if not problems and not refused and closes_at <= now:
-            problems.append(_("The closing date has passed: choose a later one."))
+            closes_at = _closing(form, zone, starts, now) if starts else now
+            problems, refused = polls.problems_with(series, starts, closes_at, now)
         if not problems and not refused:
             try:
                 polls.create_poll(
@@ -78,12 +62,9 @@ def new_poll(series_id: int):
                     _("The poll is sent: each member gets the slots in their own time."), "success"
                 )
                 return redirect(url_for("calls.plan", series_id=series.id, _anchor="poll"))
-    if already is not None:
-        status = 409
-    elif form.is_submitted():
-        status = INVALID
-    else:
-        status = 200
+    status = 200
+    if form.is_submitted():
+        status = 409 if already is not None else INVALID
     return render_template(
         "calls/poll_new.html",
         series=series,
@@ -109,7 +90,7 @@ def _poll_for_secretariat(poll_id: int) -> Poll:
 def close_poll(poll_id: int):
     """Stop the poll without confirming a call: answers and links stop."""
     poll = _poll_for_secretariat(poll_id)
-    if poll.status is polls.PollStatus.OPEN:
+    if poll.status is PollStatus.OPEN:
         polls.close_poll(poll, utcnow())
         db.session.commit()
         flash(_("The poll is closed; its links no longer work."), "success")
@@ -124,7 +105,7 @@ def confirm_from_poll(poll_id: int):
     form = ConfirmForm()
     back = url_for("calls.plan", series_id=poll.series_id, _anchor="poll")
     start = form.start_moment() if form.validate_on_submit() else None
-    if poll.status is not polls.PollStatus.OPEN:
+    if poll.status is not PollStatus.OPEN:
         if poll.call_id is not None:
             flash(_("A call was already confirmed from this poll."), "info")
             return redirect(url_for("calls.call", call_id=poll.call_id))
@@ -147,22 +128,26 @@ def _answer_page(poll: Poll, invitee: PollInvitee, action: str, *, signed_link: 
     form = poll_answer_form([slot.id for slot in poll.slots])
     open_now = poll.taking_answers(now)
     done = False
+    status = 200
     if request.method == "GET":
         for slot_id, choice in polls.answers_of(poll, invitee.user_id).items():
             getattr(form, f"slot-{slot_id}").data = choice.value
     elif not open_now:
-        pass
-    elif form.validate_on_submit():
+        status = 409
+    elif not form.validate_on_submit():
+        status = INVALID
+    else:
         choices = {s.id: Availability(getattr(form, f"slot-{s.id}").data) for s in poll.slots}
         polls.record_answers(poll, invitee, choices, now)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same answers sent twice at the same moment: one is kept
+            db.session.rollback()
+            return redirect(action)
         done = True
         if not signed_link:
             flash(_("Your answers are recorded."), "success")
             return redirect(action)
-    status = 200
-    if request.method == "POST" and not done:
-        status = 409 if not open_now else INVALID
     return render_template(
         "calls/poll.html",
         poll=poll,

@@ -39,7 +39,13 @@ def index():
         key=lambda c: c.starts_at,
     )
     past = [c for c in calls if c.ends_at < now or c.status is not CallStatus.CONFIRMED]
-    return render_template("calls/index.html", series=series, upcoming=upcoming, past=past)
+    return render_template(
+        "calls/index.html",
+        series=series,
+        upcoming=upcoming,
+        past=past,
+        polls=polls.waiting_for(current_user._get_current_object(), now),
+    )
 
 
 def _series_form(series: CallSeries | None) -> SeriesForm:
