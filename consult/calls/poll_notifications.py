@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from flask_babel import lazy_gettext as _l
 
 from consult import mail
@@ -77,8 +77,10 @@ def _poll_letter(params: dict[str, Any], *, reminder: bool) -> mail.Message:
         poll=poll,
         user=user,
         slots=[local_span(s.starts_at, s.starts_at + length, user) for s in poll.slots],
-        closes=format_datetime(
-            poll.closes_at.astimezone(zone), "full", locale=user.language or "en"
+        closes="{}, {} ({})".format(
+            format_date(poll.closes_at.astimezone(zone), "full", locale=user.language or "en"),
+            format_time(poll.closes_at.astimezone(zone), "short", locale=user.language or "en"),
+            user.timezone,
         ),
         link=poll_link(poll.id, user.id),
         reminder=reminder,

@@ -83,7 +83,7 @@ def waiting_for(user: User, now: datetime) -> list[tuple[Poll, PollInvitee]]:
 
 def default_closing(now: datetime, starts: Sequence[datetime]) -> datetime:
     """When answers stop unless the Secretariat says otherwise: in a week, or at the first slot."""
-    return min([now + ANSWER_TIME, *starts])
+    return min([(now + ANSWER_TIME).replace(second=0, microsecond=0), *starts])
 
 
 def reminder_time(opened: datetime, closes: datetime) -> datetime:
