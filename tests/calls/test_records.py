@@ -357,3 +357,24 @@ def test_minutes_steps_refuse_members_and_unknown_steps(client, make_call):
     assert _step(client, call, "burn").status_code == 400
     sign_in(client, _members(call)[0])
     assert _step(client, call, "approve").status_code == 403
+
+
+def test_the_records_forms_carry_their_csrf_token(client, make_call, csrf):
+    """With CSRF on, are the register and a minutes step refused without the page's token and
+    accepted with it?"""
+    call = _started(make_call)
+    call.status = CallStatus.HELD
+    db.session.commit()
+    sign_in(client, call.series.organiser)
+    page = f"/calls/{call.id}"
+    data = {f"presence-{a.user_id}": "present" for a in call.attendances}
+    assert client.post(f"{page}/attendance", data=data).status_code == 400
+    assert {a.presence for a in call.attendances} == {Presence.UNKNOWN}
+    token = csrf(client, page)
+    assert client.post(f"{page}/attendance", data={**data, "csrf_token": token}).status_code == 302
+    assert {a.presence for a in call.attendances} == {Presence.PRESENT}
+    client.post(f"{page}/minutes", data={"minutes": "Agreed.", "csrf_token": token})
+    assert _step(client, call, "approve").status_code == 400
+    step = {"step": "approve", "csrf_token": token}
+    assert client.post(f"{page}/minutes/step", data=step).status_code == 302
+    assert call.minutes_status is MinutesStatus.APPROVED
