@@ -7,10 +7,10 @@ agreed and the line of work (another item) it serves.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,11 +100,10 @@ class WorkItem(db.Model):
 
     @property
     def overdue_words(self) -> str:
-        """How late the item is in words ("3 days overdue"); empty when it is not overdue.
-
-        The words go next to the red colour, which is never the only sign.
+        """How late the item is, in the reader's language ("3 days overdue", "2 months overdue");
+        empty when it is not overdue. The words go with the red colour, never the colour alone.
         """
         days = self.days_overdue(utcnow().date())
         if not days:
             return ""
-        return ngettext("%(num)d day overdue", "%(num)d days overdue", days)
+        return gettext("%(time)s overdue", time=format_timedelta(timedelta(days=days)))

@@ -26,101 +26,33 @@ T1 = datetime(2000, 2, 1, 14, 0, tzinfo=UTC)
 T2 = datetime(2000, 3, 7, 14, 0, tzinfo=UTC)
 T3 = datetime(2000, 3, 9, 9, 30, tzinfo=UTC)
 
+
+def _rows_of(columns: str, *rows: tuple) -> list[dict]:
+    """Rows as dictionaries: column names separated by spaces, then one tuple of values a row."""
+    return [dict(zip(columns.split(), row, strict=True)) for row in rows]
+
+
 #: Rows of the old ``programme_items`` (ids with gaps, every status, every optional column).
-PROGRAMME_ROWS = [
-    dict(
-        id=1,
-        title="Develop the VIA toolkit",
-        description="Scope and content not yet agreed.",
-        owner_id=1,
-        constituency_id=1,
-        due_date=date(2001, 12, 31),
-        status="in-progress",
-        call_id=None,
-        agreed_at="Work programme as reported to CSD-8 (2000)",
-        created_at=T1,
-        updated_at=T2,
-    ),
-    dict(
-        id=2,
-        title="Identify related processes",
-        description="",
-        owner_id=None,
-        constituency_id=None,
-        due_date=None,
-        status="planned",
-        call_id=None,
-        agreed_at="",
-        created_at=T1,
-        updated_at=T1,
-    ),
-    dict(
-        id=5,
-        title="Explore methods to test the key elements",
-        description="The assessment matrix is one.",
-        owner_id=2,
-        constituency_id=None,
-        due_date=date(2000, 9, 30),
-        status="done",
-        call_id=2,
-        agreed_at="",
-        created_at=T2,
-        updated_at=T3,
-    ),
-    dict(
-        id=7,
-        title="A second Toronto-sized consultation",
-        description="",
-        owner_id=None,
-        constituency_id=None,
-        due_date=None,
-        status="dropped",
-        call_id=None,
-        agreed_at="Toronto, March 1999",
-        created_at=T1,
-        updated_at=T2,
-    ),
-]
+PROGRAMME_ROWS = _rows_of(
+    "id title description owner_id constituency_id due_date status call_id agreed_at"
+    " created_at updated_at",
+    (1, "Develop the VIA toolkit", "Scope and content not yet agreed.", 1, 1,
+     date(2001, 12, 31), "in-progress", None, "Work programme as reported to CSD-8 (2000)", T1, T2),
+    (2, "Identify related processes", "", None, None, None, "planned", None, "", T1, T1),
+    (5, "Explore methods to test the key elements", "The assessment matrix is one.", 2, None,
+     date(2000, 9, 30), "done", 2, "", T2, T3),
+    (7, "A second Toronto-sized consultation", "", None, None, None, "dropped", None,
+     "Toronto, March 1999", T1, T2),
+)  # fmt: skip
 
 #: Rows of the old ``action_items``: every status, one without owner, one whose call is gone.
-ACTION_ROWS = [
-    dict(
-        id=1,
-        call_id=1,
-        title="Circulate the draft work programme",
-        owner_id=1,
-        due_on=date(2000, 2, 15),
-        status="done",
-        created_at=T1,
-    ),
-    dict(
-        id=2,
-        call_id=2,
-        title="Send the background paper",
-        owner_id=2,
-        due_on=date(2000, 4, 14),
-        status="open",
-        created_at=T2,
-    ),
-    dict(
-        id=3,
-        call_id=2,
-        title="Book a room in Geneva",
-        owner_id=None,
-        due_on=None,
-        status="dropped",
-        created_at=T2,
-    ),
-    dict(
-        id=9,
-        call_id=None,
-        title="Answer the MIT proposal",
-        owner_id=2,
-        due_on=date(2000, 5, 1),
-        status="open",
-        created_at=T3,
-    ),
-]
+ACTION_ROWS = _rows_of(
+    "id call_id title owner_id due_on status created_at",
+    (1, 1, "Circulate the draft work programme", 1, date(2000, 2, 15), "done", T1),
+    (2, 2, "Send the background paper", 2, date(2000, 4, 14), "open", T2),
+    (3, 2, "Book a room in Geneva", None, None, "dropped", T2),
+    (9, None, "Answer the MIT proposal", 2, date(2000, 5, 1), "open", T3),
+)
 
 STATUS_AFTER = {"open": "planned", "done": "done", "dropped": "dropped"}
 
