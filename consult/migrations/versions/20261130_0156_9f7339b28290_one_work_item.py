@@ -17,7 +17,7 @@ agreed), with ``planned`` and ``in-progress`` as ``open``; every other item goes
 place in the old tables and are left behind.
 
 Revision ID: 9f7339b28290
-Revises: 5b1e0c9d2a71
+Revises: a8505aaaa4fd
 Create Date: 2026-11-30 01:56:24.565097
 
 """
@@ -29,7 +29,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = "9f7339b28290"
-down_revision = "5b1e0c9d2a71"
+down_revision = "a8505aaaa4fd"
 branch_labels = None
 depends_on = None
 
