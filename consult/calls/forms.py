@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.calls.models import ActionStatus, Presence
+from consult.calls.models import Presence
 from consult.calls.poll_models import Availability
 from consult.calls.polls import MAX_SLOTS
 from consult.forms import optional_id, select_choices
@@ -147,24 +147,6 @@ class MinutesForm(FlaskForm):
     """The minutes of a call, in Markdown."""
 
     minutes = TextAreaField(_l("Minutes (Markdown)"), validators=[Optional(), Length(max=50000)])
-
-
-class ActionItemForm(FlaskForm):
-    """An action item agreed on a call."""
-
-    title = StringField(_l("Action"), validators=[InputRequired(), Length(max=300)])
-    owner = SelectField(_l("Owner"), coerce=int, validators=[InputRequired()])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
-
-
-class ActionStatusForm(FlaskForm):
-    """Change an action item's status."""
-
-    status = SelectField(
-        _l("Status"),
-        choices=select_choices(ActionStatus.choices()),
-        validators=[InputRequired()],
-    )
 
 
 class AwayForm(FlaskForm):

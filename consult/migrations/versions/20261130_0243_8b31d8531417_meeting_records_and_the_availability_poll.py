@@ -1,7 +1,7 @@
 """meeting records and the availability poll
 
 Revision ID: 8b31d8531417
-Revises: a8505aaaa4fd
+Revises: 9f7339b28290
 Create Date: 2026-11-30 02:43:03
 
 Agenda items get a duration, a lead speaker and linked documents; invitations an
@@ -16,7 +16,7 @@ from alembic import op
 import consult.database
 
 revision = "8b31d8531417"
-down_revision = "a8505aaaa4fd"
+down_revision = "9f7339b28290"
 branch_labels = None
 depends_on = None
 
