@@ -1,7 +1,8 @@
 """The Steering Group's work programme, toward CSD-10 in 2002.
 
 It owns the work items: lines of work and the action items agreed on calls, which it adds to
-each call's page (``signals.call_sections``) and to the owner's dashboard.
+each call's page (``signals.call_sections``) and to the owner's dashboard, and reminds each
+owner by e-mail shortly before an item falls due.
 """
 
 from flask import Blueprint, Flask
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     from consult.programme import models, views  # noqa: F401  (registers models and routes)
     from consult.programme.demo import seed_programme
     from consult.programme.panels import call_items_section, my_items_panel
+    from consult.programme.reminders import send_due_reminders_command
 
     app.register_blueprint(bp)
     item = NavItem("programme.index", _l("Work programme"), "member", order=40)
@@ -25,3 +27,4 @@ def init_app(app: Flask) -> None:
     signals.provide(signals.demo_seeders, app, Seeder(seed_programme, order=60))
     signals.dashboard_panels.connect(my_items_panel, app)
     signals.call_sections.connect(call_items_section, app)
+    app.cli.add_command(send_due_reminders_command)

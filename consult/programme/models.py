@@ -67,6 +67,8 @@ class WorkItem(db.Model):
     )
     #: Where it was agreed, in words (a meeting, or details of the call).
     agreed_at: Mapped[str] = mapped_column(String(300), default="")
+    #: The due date its owner was last reminded of: one reminder per item and due date.
+    reminded_for: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
