@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -476,52 +476,3 @@ def plan_ahead(plan: PlanInput, calls: int) -> list[Candidate]:
         booked.append(best.start)
         last = best.start
     return chosen
-
-
-@dataclass(frozen=True)
-class GridCell:
-    """One member at one hour of the chosen day."""
-
-    local_start: datetime
-    period: Period
-    away: bool
-
-
-@dataclass(frozen=True)
-class GridRow:
-    """One member's line in the day grid."""
-
-    member: PlanMember
-    cells: tuple[GridCell, ...]
-
-
-@dataclass(frozen=True)
-class DayGrid:
-    """Members by hours of one organiser day; each hour is a possible call start."""
-
-    day: date
-    hours: tuple[datetime, ...]
-    rows: tuple[GridRow, ...]
-
-
-def day_grid(plan: PlanInput, day: date) -> DayGrid:
-    """For each member, where a call starting at each hour of ``day`` falls in their day."""
-    start, end = local_day_bounds(day, plan.organiser_timezone)
-    count = int((end - start).total_seconds() // 3600)
-    starts = tuple(start + timedelta(hours=i) for i in range(count))
-    rows = []
-    for member in sorted(plan.members, key=lambda m: (m.timezone, m.name, m.id)):
-        cells = []
-        for moment in starts:
-            local = moment.astimezone(_zone(member.timezone))
-            period = classify(local.hour * 60 + local.minute, plan.duration_minutes, plan.hours)
-            cells.append(GridCell(local, period, member.is_away(local.date())))
-        rows.append(GridRow(member, tuple(cells)))
-    return DayGrid(day, starts, tuple(rows))
-
-
-def members_from(
-    items: Iterable[tuple[int, str, str, Iterable[tuple[date, date]]]],
-) -> list[PlanMember]:
-    """Build planner members from (id, name, zone, away periods) tuples."""
-    return [PlanMember(i, name, zone, tuple(away)) for i, name, zone, away in items]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from consult.calls.grid import day_grid
 from consult.calls.planner import (
     Hours,
     Period,
@@ -16,7 +17,6 @@ from consult.calls.planner import (
     PlanMember,
     best_on_day,
     classify,
-    day_grid,
     local_day_bounds,
     plan_ahead,
     plan_call,

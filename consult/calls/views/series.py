@@ -15,8 +15,9 @@ from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, polls, services
 from consult.calls.forms import ConfirmForm, SeriesForm
+from consult.calls.grid import day_grid
 from consult.calls.models import Call, CallSeries, CallStatus
-from consult.calls.planner import best_on_day, day_grid, explain, plan_call, window
+from consult.calls.planner import best_on_day, explain, plan_call, window
 from consult.calls.poll_models import Availability
 from consult.database import utcnow
 from consult.extensions import db
