@@ -10,7 +10,6 @@ from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +19,8 @@ from consult.accounts.models import User
 from consult.calls.models import Attendance, Call, CallStatus, Partstat
 from consult.calls.services import find_attendance
 from consult.extensions import db
+from consult.i18n.formats import clock, format_date
+from consult.i18n.locales import current_language
 from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.outbox.models import OutboxMessage, OutboxStatus
 from consult.tokens import make_token
@@ -36,15 +37,14 @@ ANSWERS = {
 
 def local_when(call: Call, user: User) -> str:
     """The call's date and times in ``user``'s zone and language, for an e-mail."""
-    zone = ZoneInfo(user.timezone or "UTC")
-    start, end = call.starts_at.astimezone(zone), call.ends_at.astimezone(zone)
-    locale = user.language or "en"
-    return "{}, {}\u2013{} ({})".format(
-        format_date(start, "full", locale=locale),
-        format_time(start, "short", locale=locale),
-        format_time(end, "short", locale=locale),
-        user.timezone,
-    )
+    zone = user.timezone or "UTC"
+    with mail.in_language_of(user):
+        return "{}, {}\u2013{} ({})".format(
+            format_date(call.starts_at.astimezone(ZoneInfo(zone)), "full", rebase=False),
+            clock(call.starts_at, zone),
+            clock(call.ends_at, zone),
+            zone,
+        )
 
 
 def rsvp_token(attendance: Attendance) -> str:
@@ -139,13 +139,14 @@ def _invitation(params: dict[str, Any]) -> tuple[Call, Attendance]:
     return call, attendance
 
 
-def _calendar(call: Call, method: str) -> mail.CalendarPart:
+def _calendar(call: Call, method: str, reader: User) -> mail.CalendarPart:
     """The call's iTIP part, built once per call and change for a whole batch of letters."""
     cache = g.setdefault("calls_calendar_parts", {})
-    key = (call.id, call.sequence, method)
-    if key not in cache:
-        build = ical.request if method == "REQUEST" else ical.cancel
-        cache[key] = mail.CalendarPart(build(meeting(call)), method)
+    with mail.in_language_of(reader):  # its description is in the reader's language
+        key = (call.id, call.sequence, method, current_language())
+        if key not in cache:
+            build = ical.request if method == "REQUEST" else ical.cancel
+            cache[key] = mail.CalendarPart(build(meeting(call)), method)
     return cache[key]
 
 
@@ -184,7 +185,7 @@ def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         attendance.user,
         "calls/invite",
         subject,
-        calendar=_calendar(call, "REQUEST"),
+        calendar=_calendar(call, "REQUEST", attendance.user),
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),
@@ -202,7 +203,7 @@ def cancellation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         attendance.user,
         "calls/cancel",
         _l("Cancelled: %(name)s", name=call.series.name),
-        calendar=_calendar(call, "CANCEL"),
+        calendar=_calendar(call, "CANCEL", attendance.user),
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),
