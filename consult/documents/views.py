@@ -142,6 +142,7 @@ def _fill_fields(form: DocumentFields, document: Document) -> None:
     document.title = form.title.data.strip()
     document.kind = form.kind.data
     document.description = form.description.data or ""
+    document.translations = form.translations.form.collected()
     document.visibility = Visibility(form.visibility.data)
     _attach(document, form.attach_to.data)
 

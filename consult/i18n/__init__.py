@@ -101,6 +101,7 @@ def init_app(app: Flask) -> None:
         language_switcher=switcher,
         language_name=language_name,
         country_name=country_name,
+        lang_attrs=content.lang_attributes,
     )
     app.jinja_env.filters.update(
         datetime=format_datetime,

@@ -78,6 +78,8 @@ class Translatable:
         """``field`` in ``language`` (default: the reader's), else the original."""
         wanted = language or current_language()
         original = getattr(self, field) or ""
+        if not original:
+            return LocalText("", wanted, wanted)  # nothing to translate: nothing missing
         if wanted != original_language():
             text = ((self.translations or {}).get(wanted) or {}).get(field)
             if text:
