@@ -120,7 +120,7 @@ def test_times_are_right_in_the_members_zone(client, make_series, mailbox):
     _confirm(client, series, start)
     delhi = next(m for m in series.members if m.timezone == "Asia/Kolkata")
     text = body_text(mailbox.last(delhi.email)).replace("\u202f", " ")
-    assert re.search("2:30[\u202f ]pm", text) and "Asia/Kolkata" in text
+    assert "2:30 pm" in text and "Asia/Kolkata" in text
 
 
 def test_one_refused_recipient_spares_the_others(client, make_series, mailbox, monkeypatch):
