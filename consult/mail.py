@@ -134,7 +134,8 @@ def build(message: Message, message_id: str | None = None) -> EmailMessage:
     """
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
     email = EmailMessage(policy=SMTP)
-    email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
+    # user text may hold line breaks; other spaces stay (French puts a no-break space before ":")
+    email["Subject"] = " ".join(message.subject.splitlines()).strip()
     email["From"] = sender
     email["To"] = message.to
     email["Date"] = formatdate(localtime=False)

@@ -164,13 +164,15 @@ def comment_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     if comment is None or comment.hidden_at or comment.deleted_at:
         raise NothingToSend("the comment was deleted or hidden before this went out")
     section = db.session.get(Section, comment.section_id)
+    with mail.in_language_of(user):
+        title = str(section.localized("title"))
     return mail.compose(
         user,
         "toolkit/comment",
         _l(
             "[Toolkit] %(author)s on “%(section)s”",
             author=comment.author.display_name,
-            section=section.title,
+            section=title,
         ),
         reply_to=reply_address(user, comment),
         user=user,
