@@ -149,3 +149,28 @@ def test_sessions_take_translations_too(secretariat_client, make_event):
     )
     session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
     assert session.localized("title", "fr") == "Ouverture"
+
+
+def test_the_registration_form_offers_un_names_in_the_readers_language(client, make_event):
+    """Does the registration page list the UN's names, in French on a French page?"""
+    event = make_event()
+    french = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "fr"})
+    html = french.get_data(as_text=True)
+    assert '<option value="RU">Fédération de Russie</option>' in html
+    assert '<option value="TW">Taïwan, province de Chine</option>' in html
+    english = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert '<option value="PS">State of Palestine</option>' in english
+    assert ">Palestinian Territories<" not in english
+
+
+def test_registrants_and_profiles_show_the_un_name(
+    client, secretariat_client, make_event, make_member
+):
+    """Do the Secretariat's list and the members directory name countries the UN's way?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1, country="VN"))
+    admin = secretariat_client.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    assert "Viet Nam" in admin and "Vietnam" not in admin
+    make_member(name="Listed", country="IR", listed_in_directory=True)
+    directory = client.get("/steering-group").get_data(as_text=True)
+    assert "(Iran (Islamic Republic of))" in directory
