@@ -36,6 +36,8 @@ dashboard_panels = _signals.signal("dashboard-panels")
 home_blocks = _signals.signal("home-blocks")
 #: ``(app, profile, user)`` -> a :class:`Panel` on a VIA profile's page (its documents), or None.
 profile_sections = _signals.signal("profile-sections")
+#: ``(app, call, user)`` -> a :class:`Panel` on a teleconference's page (its action items), or None.
+call_sections = _signals.signal("call-sections")
 #: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
 calendar_feed = _signals.signal("calendar-feed")
 #: ``(app)`` -> a ``consult.demo.Seeder``.
@@ -49,7 +51,7 @@ class Panel:
     """One box on a page: a dashboard panel or a home page block.
 
     The template reads ``panel.context`` (the dashboard), ``block.context`` (the home page) or
-    ``section.context`` (a VIA profile's page).
+    ``section.context`` (a VIA profile's or a call's page).
     """
 
     title: object  # a lazy string, translated when rendered

@@ -1,16 +1,17 @@
-"""Demo teleconferences of the Steering Group (FACTS.md ¶3-8): two held calls, one to come."""
+"""Demo teleconferences of the Steering Group (FACTS.md ¶3-8): two held calls, one to come.
+
+The action items in their minutes are seeded by the work programme (``consult.programme.demo``).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.calls import services
 from consult.calls.models import (
-    ActionItem,
-    ActionStatus,
     AgendaItem,
     AgendaStatus,
     Attendance,
@@ -25,7 +26,7 @@ from consult.extensions import db
 
 SERIES_NAME = "Steering Group teleconference"
 
-#: Held calls: start (UTC), agenda, minutes, actions (title, owner e-mail, due date, status).
+#: Held calls: start (UTC), agenda, minutes.
 PAST_CALLS = (
     (
         datetime(2000, 2, 1, 14, 0, tzinfo=UTC),
@@ -42,21 +43,6 @@ PAST_CALLS = (
         "finishing the toolkit before CSD-10.\n\n"
         "Instead of a second Toronto-sized consultation, a small consultative forum will "
         "meet during the second week of CSD-8 (1-5 May 2000, New York).",
-        (
-            (
-                "Circulate the draft work programme to all partners",
-                SECRETARIAT_EMAIL,
-                date(2000, 2, 15),
-                ActionStatus.DONE,
-            ),
-            (
-                "List the developing- and developed-country governments from Toronto "
-                "to invite to the forum",
-                "dsd.officer@example.org",
-                date(2000, 3, 1),
-                ActionStatus.DONE,
-            ),
-        ),
     ),
     (
         datetime(2000, 3, 7, 14, 0, tzinfo=UTC),
@@ -74,26 +60,6 @@ PAST_CALLS = (
         "Guidelines for Multinational Enterprises.\n\n"
         "Country case studies with MIT (tentative list: Brazil, China, Hungary, India, "
         "Indonesia, Mexico, South Africa) are expected to start in May 2000 once funded.",
-        (
-            (
-                "Send the background paper to forum participants",
-                SECRETARIAT_EMAIL,
-                date(2000, 4, 14),
-                ActionStatus.OPEN,
-            ),
-            (
-                "Prepare the analytical study of the three codes for the 28 April workshop",
-                "ngo.nairobi@example.org",
-                date(2000, 4, 21),
-                ActionStatus.OPEN,
-            ),
-            (
-                "Propose options for the toolkit's scope before CSD-10",
-                "business.geneva@example.org",
-                date(2000, 4, 28),
-                ActionStatus.OPEN,
-            ),
-        ),
     ),
 )
 
@@ -164,19 +130,11 @@ def seed_calls(users: dict[str, User]) -> None:
     """The Steering Group's call series with two held calls and one confirmed call to come."""
     series = _series(users)
     secretariat = users[SECRETARIAT_EMAIL]
-    for start, agenda, minutes, actions in PAST_CALLS:
+    for start, agenda, minutes in PAST_CALLS:
         call = _call(series, start, CallStatus.HELD)
         _agenda(call, agenda, secretariat)
         call.minutes = call.minutes or minutes
         call.minutes_published_at = call.minutes_published_at or start + timedelta(days=2)
-        known = {a.title for a in call.action_items}
-        for title, owner, due, status in actions:
-            if title not in known:
-                db.session.add(
-                    ActionItem(
-                        call=call, title=title, owner=users[owner], due_on=due, status=status
-                    )
-                )
     if services.next_call(series, utcnow()) is None:
         upcoming = _call(series, _upcoming_start(utcnow()), CallStatus.CONFIRMED)
         _agenda(upcoming, UPCOMING_AGENDA, secretariat)

@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -20,7 +19,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.calls.models import ActionStatus
 from consult.forms import select_choices
 
 
@@ -139,24 +137,6 @@ class MinutesForm(FlaskForm):
     """The minutes of a call, in Markdown."""
 
     minutes = TextAreaField(_l("Minutes (Markdown)"), validators=[Optional(), Length(max=50000)])
-
-
-class ActionItemForm(FlaskForm):
-    """An action item agreed on a call."""
-
-    title = StringField(_l("Action"), validators=[InputRequired(), Length(max=300)])
-    owner = SelectField(_l("Owner"), coerce=int, validators=[InputRequired()])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
-
-
-class ActionStatusForm(FlaskForm):
-    """Change an action item's status."""
-
-    status = SelectField(
-        _l("Status"),
-        choices=select_choices(ActionStatus.choices()),
-        validators=[InputRequired()],
-    )
 
 
 class AwayForm(FlaskForm):

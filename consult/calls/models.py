@@ -1,4 +1,7 @@
-"""Teleconferences: series, calls, attendance, away dates, holidays, agendas, minutes, actions."""
+"""Teleconferences: series, calls, attendance, away dates, holidays, agendas and minutes.
+
+The action items agreed on a call are work items of the work programme (``consult.programme``).
+"""
 
 from __future__ import annotations
 
@@ -41,14 +44,6 @@ class AgendaStatus(enum.StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     DECLINED = "declined"
-
-
-class ActionStatus(LabelledEnum):
-    """An action item's state."""
-
-    OPEN = "open", _l("Open")
-    DONE = "done", _l("Done")
-    DROPPED = "dropped", _l("Dropped")
 
 
 class SeriesMember(db.Model):
@@ -150,9 +145,6 @@ class Call(db.Model):
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         back_populates="call", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
-    action_items: Mapped[list[ActionItem]] = relationship(
-        back_populates="call", order_by="ActionItem.id"
-    )
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
@@ -246,23 +238,6 @@ class AgendaItem(db.Model):
 
     call: Mapped[Call] = relationship(back_populates="agenda_items")
     proposed_by: Mapped[User | None] = relationship()
-
-
-class ActionItem(db.Model):
-    """Something a member agreed to do on a call; the start of the work programme."""
-
-    __tablename__ = "action_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(300))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus), default=ActionStatus.OPEN)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    call: Mapped[Call | None] = relationship(back_populates="action_items")
-    owner: Mapped[User | None] = relationship()
 
 
 #: The kind of :class:`Notice` recorded for the agenda reminder.

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from consult.accounts.models import User
 from consult.calls.checks import SHORT_NOTICE as NOTICE
 from consult.calls.models import (
-    ActionItem,
     AgendaItem,
     Attendance,
     AwayPeriod,
@@ -177,7 +176,6 @@ def load_call(call_id: int) -> Call | None:
             joinedload(Call.series).joinedload(CallSeries.organiser),
             selectinload(Call.attendances),
             selectinload(Call.agenda_items).joinedload(AgendaItem.proposed_by),
-            selectinload(Call.action_items).joinedload(ActionItem.owner),
         )
         .where(Call.id == call_id)
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from consult.programme.models import ItemStatus, ProgrammeItem
+from consult.programme.models import WorkItem, WorkStatus
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Entry:
     """One line of the timeline: an item or a milestone."""
 
     when: date
-    item: ProgrammeItem | None = None
+    item: WorkItem | None = None
     milestone: Milestone | None = None
 
 
@@ -57,8 +57,8 @@ class Year:
 
 
 def build_timeline(
-    items: Iterable[ProgrammeItem], milestones: Iterable[Milestone] = MILESTONES
-) -> tuple[list[Year], list[ProgrammeItem]]:
+    items: Iterable[WorkItem], milestones: Iterable[Milestone] = MILESTONES
+) -> tuple[list[Year], list[WorkItem]]:
     """Group dated items and milestones by year in date order; return undated items apart.
 
     Dropped items stay out of the timeline (they remain in the list).
@@ -66,7 +66,7 @@ def build_timeline(
     entries = [Entry(m.when, milestone=m) for m in milestones]
     undated = []
     for item in items:
-        if item.status is ItemStatus.DROPPED:
+        if item.status is WorkStatus.DROPPED:
             continue
         if item.due_date is None:
             undated.append(item)
@@ -79,9 +79,3 @@ def build_timeline(
             years.append(Year(entry.when.year, []))
         years[-1].entries.append(entry)
     return years, undated
-
-
-def is_overdue(item: ProgrammeItem, today: date) -> bool:
-    """An open item whose due date has passed."""
-    open_ = item.status in (ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
-    return open_ and item.due_date is not None and item.due_date < today

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from consult.calls.demo import SERIES_NAME
-from consult.calls.models import ActionItem, ActionStatus, Call, CallSeries, CallStatus
+from consult.calls.models import Call, CallSeries, CallStatus
 from consult.database import utcnow
 from consult.demo import DEMO_MEMBERS, load_demo
 from consult.extensions import db
@@ -25,11 +25,6 @@ def test_demo_is_loaded_once_and_consistent(app):
     assert calls[2].starts_at > utcnow()
     assert all(c.minutes for c in calls[:2])
     assert "no agreement yet on its scope and content" in calls[0].minutes
-    assert db.session.scalar(select(func.count(ActionItem.id))) == 5
-    open_items = db.session.scalars(
-        select(ActionItem).where(ActionItem.status == ActionStatus.OPEN)
-    ).all()
-    assert len(open_items) == 3
     assert len(calls[2].attendances) == len(DEMO_MEMBERS)
 
 
@@ -54,4 +49,3 @@ def test_demo_pages_render(client):
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "analytical study of the three codes" in dashboard
     assert client.get("/calls").status_code == 200
-    assert client.get("/actions").status_code == 200

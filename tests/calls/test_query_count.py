@@ -27,8 +27,8 @@ def test_call_list_and_action_items_do_not_query_per_call(
     client, make_series, make_call, make_member, make_secretariat
 ):
     """Do the list of calls and the open action items cost the same for 2 calls or 10?"""
-    from consult.calls.models import ActionItem
     from consult.extensions import db
+    from consult.programme.models import WorkItem
 
     officer = make_secretariat()
     sign_in(client, officer)
@@ -36,13 +36,13 @@ def test_call_list_and_action_items_do_not_query_per_call(
     def add_calls(count: int, prefix: str) -> None:
         for number in range(count):
             series = make_series([make_member()], organiser=officer, name=f"{prefix} {number}")
-            db.session.add(ActionItem(call=make_call(series), title="Report", owner=make_member()))
+            db.session.add(WorkItem(call=make_call(series), title="Report", owner=make_member()))
         db.session.commit()
 
     add_calls(2, "Few")
-    few = (_queries(client, "/calls"), _queries(client, "/actions"))
+    few = (_queries(client, "/calls"), _queries(client, "/programme/open"))
     add_calls(8, "More")
-    assert (_queries(client, "/calls"), _queries(client, "/actions")) == few
+    assert (_queries(client, "/calls"), _queries(client, "/programme/open")) == few
 
 
 def test_feed_costs_the_same_for_2_or_10_calls(client, make_series, make_call, make_member):
@@ -70,8 +70,9 @@ def test_call_page_costs_the_same_for_few_or_many_items(
     client, make_series, make_call, make_member, make_secretariat
 ):
     """Does the call page cost the same with 2 or 10 agenda and action items (distinct people)?"""
-    from consult.calls.models import ActionItem, AgendaItem, AgendaStatus
+    from consult.calls.models import AgendaItem, AgendaStatus
     from consult.extensions import db
+    from consult.programme.models import WorkItem
 
     officer = make_secretariat()
     calls = {}
@@ -87,7 +88,7 @@ def test_call_page_costs_the_same_for_few_or_many_items(
                     position=number,
                 )
             )
-            db.session.add(ActionItem(call=call, title=f"Action {number}", owner=make_member()))
+            db.session.add(WorkItem(call=call, title=f"Action {number}", owner=make_member()))
         calls[name] = call.id
     db.session.commit()
     sign_in(client, officer)

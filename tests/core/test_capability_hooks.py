@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +72,12 @@ def test_pages_show_what_each_capability_answers_in_order(client):
     ]
     sign_in(client, users[SECRETARIAT_EMAIL])
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert _titles(dashboard, "panel") == ["Teleconferences", "Recent comments", "Open events"]
+    assert _titles(dashboard, "panel") == [
+        "Teleconferences",
+        "Recent comments",
+        "Open events",
+        "Your work programme items",
+    ]
     assert _nav(dashboard)[7:] == [
         "Dashboard",
         "Calls",
@@ -99,6 +105,7 @@ def test_a_receiver_order_places_it_among_the_others(app, client):
         "Note for CSD Secretariat",
         "Recent comments",
         "Open events",
+        "Your work programme items",
     ]
     assert "Note for" not in client.get("/dashboard").get_data(as_text=True)
 
@@ -170,7 +177,8 @@ def test_calls_takes_calendar_replies_in_the_full_app(app):
 
 
 #: What each capability may import from the others: users, constituencies and roles from accounts,
-#: calls' models for the work programme (its items link to calls and their action items), and
+#: calls' models for the work programme (a work item names the call where it was agreed; the
+#: programme adds the action items to a call's page through ``signals.call_sections``), and
 #: profiles for the library (a document may belong to one, and stays hidden with it).
 #: Hooks are never a reason: they go through ``consult.signals``.
 DEPENDS_ON = {
@@ -220,21 +228,28 @@ def test_capabilities_import_only_what_they_depend_on():
 # --- an application without calls (nor the work programme, which links to calls) ------------
 
 
-@pytest.fixture
-def reduced_app(tmp_path: Path, smtp_server) -> Iterator[Flask]:
-    """An application with every capability but calls and programme, on its own SQLite file."""
+@contextmanager
+def _own_app(tmp_path: Path, smtp_server, capabilities: tuple[str, ...]) -> Iterator[Flask]:
+    """An application with only ``capabilities``, migrated, on its own SQLite file."""
     from flask_migrate import upgrade
 
     config = build_test_config(
         f"sqlite:///{tmp_path / 'reduced.sqlite3'}", tmp_path, smtp_server[0].port
     )
-    application = create_app(config, capabilities=WITHOUT_CALLS)
+    application = create_app(config, capabilities=capabilities)
     application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def reduced_app(tmp_path: Path, smtp_server) -> Iterator[Flask]:
+    """An application with every capability but calls and programme, on its own SQLite file."""
+    with _own_app(tmp_path, smtp_server, WITHOUT_CALLS) as application:
+        yield application
 
 
 def test_events_load_without_calls_installed(tmp_path):
@@ -289,3 +304,25 @@ def test_app_without_calls_schedules_no_job_of_calls(reduced_app, tmp_path):
     registered = {task.__name__ for task in jobs.queue(reduced_app)._registry._registry.values()}
     assert "calls.send-reminders" not in registered
     assert {"outbox.sweep", "outbox.deliver", "events.fill"} <= registered
+
+
+def test_calls_serve_their_pages_without_the_work_programme(tmp_path, smtp_server):
+    """Without the programme, do call pages and the dashboard work, with no action items at all?"""
+    from consult.calls.models import Call, CallStatus
+
+    without_programme = tuple(name for name in CAPABILITIES if name != "consult.programme")
+    with _own_app(tmp_path, smtp_server, without_programme) as application:
+        result = application.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        client = application.test_client()
+        sign_in(client, db.session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL)))
+        held = db.session.scalar(
+            select(Call).where(Call.status == CallStatus.HELD).order_by(Call.starts_at)
+        )
+        page = client.get(f"/calls/{held.id}")
+        assert page.status_code == 200
+        assert "Preparing the consultative forum" in page.get_data(as_text=True)
+        assert "Action items" not in page.get_data(as_text=True)
+        dashboard = client.get("/dashboard").get_data(as_text=True)
+        assert _titles(dashboard, "panel") == ["Teleconferences", "Recent comments", "Open events"]
+        assert client.get("/actions").status_code == 404

@@ -43,7 +43,7 @@ PUBLIC_PAGES = (
 MEMBER_PAGES = (
     "/dashboard",
     "/calls",
-    "/actions",
+    "/programme/open",
     "/profile",
     "/programme/",
     "/toolkit/notifications",

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.programme.models import ItemStatus, ProgrammeItem
-from consult.programme.timeline import MILESTONES, build_timeline, is_overdue
+from consult.programme.models import WorkItem, WorkStatus
+from consult.programme.timeline import MILESTONES, build_timeline
 
 
-def make_item(title: str, due: date | None = None, status=ItemStatus.PLANNED) -> ProgrammeItem:
-    """Store a work programme item."""
-    item = ProgrammeItem(title=title, due_date=due, status=status)
+def make_item(title: str, due: date | None = None, status=WorkStatus.PLANNED) -> WorkItem:
+    """Store a work item."""
+    item = WorkItem(title=title, due_date=due, status=status)
     db.session.add(item)
     db.session.commit()
     return item
@@ -28,7 +28,7 @@ def test_visitors_are_sent_to_sign_in(client):
 
 def test_members_read_items_and_the_timeline_without_edit_links(member_client):
     """Does a member see items, their status in words and the CSD-10 milestone, but no editing?"""
-    make_item("Develop the VIA toolkit", date(2001, 12, 31), ItemStatus.IN_PROGRESS)
+    make_item("Develop the VIA toolkit", date(2001, 12, 31), WorkStatus.IN_PROGRESS)
     make_item("Identify related processes")
     html = member_client.get("/programme/").get_data(as_text=True)
     assert "Develop the VIA toolkit" in html and "In progress" in html
@@ -51,10 +51,7 @@ def test_members_cannot_add_or_change_items(member_client):
         f"/programme/{item.id}/edit", data={"title": "Changed", "status": "done"}
     )
     assert response.status_code == 403
-    assert (
-        db.session.scalar(select(ProgrammeItem.title).where(ProgrammeItem.id == item.id))
-        == "Existing"
-    )
+    assert db.session.scalar(select(WorkItem.title).where(WorkItem.id == item.id)) == "Existing"
 
 
 def test_secretariat_adds_and_edits_an_item(secretariat_client, make_member):
@@ -74,9 +71,7 @@ def test_secretariat_adds_and_edits_an_item(secretariat_client, make_member):
         },
     )
     assert response.status_code == 302
-    item = db.session.scalar(
-        select(ProgrammeItem).where(ProgrammeItem.title == "Draft the toolkit outline")
-    )
+    item = db.session.scalar(select(WorkItem).where(WorkItem.title == "Draft the toolkit outline"))
     assert (item.owner_id, item.constituency_id, item.due_date) == (
         owner.id,
         business_id,
@@ -95,7 +90,7 @@ def test_secretariat_adds_and_edits_an_item(secretariat_client, make_member):
             "status": "done",
         },
     )
-    assert (item.owner_id, item.due_date, item.status) == (None, None, ItemStatus.DONE)
+    assert (item.owner_id, item.due_date, item.status) == (None, None, WorkStatus.DONE)
     page = secretariat_client.get("/programme/").get_data(as_text=True)
     assert "Done" in page
 
@@ -107,15 +102,15 @@ def test_bad_input_comes_back_as_422(secretariat_client):
         data={"title": "", "due_date": "2000-02-31", "status": "finished", "owner_id": "abc"},
     )
     assert response.status_code == 422
-    assert db.session.scalar(select(ProgrammeItem.id)) is None
+    assert db.session.scalar(select(WorkItem.id)) is None
 
 
 def test_timeline_rule_without_http():
     """Are items placed by date among the milestones, undated apart, dropped ones left out?"""
-    early = ProgrammeItem(title="Early", due_date=date(2000, 4, 1), status=ItemStatus.DONE)
-    late = ProgrammeItem(title="Late", due_date=date(2001, 6, 1), status=ItemStatus.PLANNED)
-    undated = ProgrammeItem(title="Someday", status=ItemStatus.PLANNED)
-    dropped = ProgrammeItem(title="Dropped", due_date=date(2000, 6, 1), status=ItemStatus.DROPPED)
+    early = WorkItem(title="Early", due_date=date(2000, 4, 1), status=WorkStatus.DONE)
+    late = WorkItem(title="Late", due_date=date(2001, 6, 1), status=WorkStatus.PLANNED)
+    undated = WorkItem(title="Someday", status=WorkStatus.PLANNED)
+    dropped = WorkItem(title="Dropped", due_date=date(2000, 6, 1), status=WorkStatus.DROPPED)
     years, loose = build_timeline([late, undated, dropped, early])
     assert [y.year for y in years] == [1999, 2000, 2001, 2002]
     year_2000 = [e.item.title if e.item else "milestone" for e in years[1].entries]
@@ -123,21 +118,28 @@ def test_timeline_rule_without_http():
     assert "Dropped" not in year_2000
     assert years[-1].entries[-1].milestone is MILESTONES[-1]
     assert loose == [undated]
-    assert is_overdue(late, date(2001, 7, 1))
-    assert not is_overdue(early, date(2001, 7, 1))
-    assert not is_overdue(undated, date(2001, 7, 1))
+    assert late.overdue_on(date(2001, 7, 1)) and late.days_overdue(date(2001, 7, 1)) == 30
+    assert not late.overdue_on(date(2001, 6, 1))
+    assert not early.overdue_on(date(2001, 7, 1))
+    assert not undated.overdue_on(date(2001, 7, 1))
 
 
 def test_demo_data_is_loaded_once(app):
-    """Does running the demo twice leave the five lines of work, the four profiles and seven countries once?"""
+    """Does running the demo twice leave the five lines of work, the five action items of the
+    two held calls, the four profiles and seven countries once?"""
     from consult.demo import load_demo
     from consult.documents.models import CaseStudy
     from consult.public.models import KeyElement, ViaProfile
 
     load_demo()
     load_demo()
-    titles = list(db.session.scalars(select(ProgrammeItem.title)))
-    assert len(titles) == 5 and "Explore methods to test the key elements" in titles
+    lines = list(db.session.scalars(select(WorkItem.title).where(WorkItem.call_id.is_(None))))
+    assert len(lines) == 5 and "Explore methods to test the key elements" in lines
+    actions = db.session.scalars(select(WorkItem).where(WorkItem.call_id.is_not(None))).all()
+    assert len(actions) == 5
+    assert sum(item.is_open for item in actions) == 3
+    (toolkit,) = [item for item in actions if item.parent is not None]
+    assert toolkit.parent.title == "Develop the VIA toolkit"
     names = sorted(db.session.scalars(select(ViaProfile.name)))
     assert names == [
         "Guidelines for Multinational Enterprises",
@@ -156,14 +158,35 @@ def test_an_owner_sees_open_items_on_the_dashboard(client, make_member):
     from tests.conftest import sign_in
 
     owner = make_member()
-    mine = ProgrammeItem(
-        title="Collect case material", owner_id=owner.id, due_date=date(2000, 6, 1)
-    )
-    done = ProgrammeItem(title="Old task", owner_id=owner.id, status=ItemStatus.DONE)
-    other = ProgrammeItem(title="Someone else's task")
+    mine = WorkItem(title="Collect case material", owner_id=owner.id, due_date=date(2000, 6, 1))
+    done = WorkItem(title="Old task", owner_id=owner.id, status=WorkStatus.DONE)
+    other = WorkItem(title="Someone else's task")
     db.session.add_all([mine, done, other])
     db.session.commit()
     html = sign_in(client, owner).get("/dashboard").get_data(as_text=True)
     assert "Your work programme items" in html
     assert "Collect case material" in html
     assert "Old task" not in html and "Someone else" not in html
+
+
+def test_the_programme_is_two_levels_deep(secretariat_client):
+    """Can the Secretariat put an item under a line, but not a line that has items under it?"""
+    toolkit = make_item("Develop the VIA toolkit")
+    needs = make_item("Identify further information needs")
+    outline = make_item("Draft the toolkit outline")
+    base = {"status": "planned", "owner_id": "", "constituency_id": "", "call_id": ""}
+    response = secretariat_client.post(
+        f"/programme/{outline.id}/edit",
+        data={**base, "title": outline.title, "parent_id": str(toolkit.id)},
+    )
+    assert response.status_code == 302
+    assert outline.parent_id == toolkit.id
+    form = secretariat_client.get(f"/programme/{toolkit.id}/edit").get_data(as_text=True)
+    assert f'<option value="{toolkit.id}">Develop the VIA toolkit' not in form  # not itself
+    refused = secretariat_client.post(
+        f"/programme/{toolkit.id}/edit",
+        data={**base, "title": toolkit.title, "parent_id": str(needs.id)},
+    )
+    assert refused.status_code == 422
+    assert "Other items serve this one" in refused.get_data(as_text=True)
+    assert toolkit.parent_id is None

@@ -1,7 +1,7 @@
 """Edge cases of input on the public site and the work programme."""
 
 from consult.extensions import db
-from consult.programme.models import ItemStatus, ProgrammeItem
+from consult.programme.models import WorkItem, WorkStatus
 from tests.conftest import body_text
 from tests.public.test_profiles import PROPOSAL
 
@@ -27,9 +27,9 @@ def test_huge_page_number_is_not_an_error(client):
 
 
 def test_editing_an_item_keeps_a_deactivated_owner(secretariat_client, make_member):
-    """Is a programme item's owner kept when the Secretariat edits it after they left?"""
+    """Is a work item's owner kept when the Secretariat edits it after they left?"""
     owner = make_member(name="Former member", active=False)
-    item = ProgrammeItem(title="Compile VIA profiles", owner=owner, status=ItemStatus.PLANNED)
+    item = WorkItem(title="Compile VIA profiles", owner=owner, status=WorkStatus.PLANNED)
     db.session.add(item)
     db.session.commit()
     page = secretariat_client.get(f"/programme/{item.id}/edit").get_data(as_text=True)

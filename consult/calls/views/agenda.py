@@ -1,33 +1,18 @@
-"""Agenda items, minutes and action items of a call."""
+"""Agenda items and minutes of a call."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp
-from consult.calls.forms import (
-    ActionItemForm,
-    ActionStatusForm,
-    AgendaItemForm,
-    MinutesForm,
-)
-from consult.calls.models import (
-    ActionItem,
-    ActionStatus,
-    AgendaItem,
-    AgendaStatus,
-    Call,
-    CallStatus,
-)
+from consult.calls.forms import AgendaItemForm, MinutesForm
+from consult.calls.models import AgendaItem, AgendaStatus, Call, CallStatus
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import ButtonForm, select_choices
+from consult.forms import ButtonForm
 from consult.ordering import move
 
 
@@ -118,59 +103,3 @@ def save_minutes(call_id: int):
     db.session.commit()
     flash(_("The minutes are saved."), "success")
     return _back(call, "minutes")
-
-
-@bp.post("/calls/<int:call_id>/actions")
-@secretariat_required
-def add_action(call_id: int):
-    """Record an action item agreed on a held call."""
-    call = db.get_or_404(Call, call_id)
-    form = ActionItemForm()
-    form.owner.choices = select_choices(
-        (u.id, u.display_name) for u in db.session.scalars(select(User).where(User.active))
-    )
-    if call.status is not CallStatus.HELD or not form.validate_on_submit():
-        flash(_("Give the action a title and an owner (held calls only)."), "error")
-        return _back(call, "actions")
-    db.session.add(
-        ActionItem(
-            call=call,
-            title=form.title.data,
-            owner=db.session.get(User, form.owner.data),
-            due_on=form.due_on.data,
-        )
-    )
-    db.session.commit()
-    flash(_("The action item is recorded."), "success")
-    return _back(call, "actions")
-
-
-@bp.post("/actions/<int:action_id>/status")
-@member_required
-def action_status(action_id: int):
-    """Its owner or the Secretariat marks an action item open, done or dropped."""
-    action = db.get_or_404(ActionItem, action_id)
-    if not (current_user.is_secretariat or action.owner_id == current_user.id):
-        abort(403)
-    form = ActionStatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    action.status = ActionStatus(form.status.data)
-    db.session.commit()
-    flash(_("The action item is updated."), "success")
-    if action.call_id:
-        return _back(action.call, "actions")
-    return redirect(url_for("calls.actions"))
-
-
-@bp.get("/actions")
-@member_required
-def actions():
-    """Open action items: the start of the work programme."""
-    items = db.session.scalars(
-        select(ActionItem)
-        .options(joinedload(ActionItem.owner), joinedload(ActionItem.call).joinedload(Call.series))
-        .where(ActionItem.status == ActionStatus.OPEN)
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-    ).all()
-    return render_template("calls/actions.html", items=items, status_form=ActionStatusForm())

@@ -10,12 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult import signals
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls import bp, lifecycle, notifications, services
 from consult.calls.checks import StartReview, review_start
 from consult.calls.forms import (
-    ActionItemForm,
-    ActionStatusForm,
     AgendaItemForm,
     AnswerForm,
     ConfirmForm,
@@ -25,7 +24,7 @@ from consult.calls.forms import (
 from consult.calls.models import Call, CallSeries, CallStatus, Partstat
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, ButtonForm, select_choices
+from consult.forms import INVALID, ButtonForm
 
 
 def _out_of_range(back: str):
@@ -85,7 +84,10 @@ def confirm(series_id: int):
 @bp.get("/calls/<int:call_id>")
 @member_required
 def call(call_id: int):
-    """A call: time, bridge, who answered what, the agenda, minutes and action items."""
+    """A call: time, bridge, who answered what, the agenda, minutes and other capabilities' parts.
+
+    The action items agreed on it come from the work programme, through ``signals.call_sections``.
+    """
     call = services.load_call(call_id)
     if call is None:
         abort(404)
@@ -94,10 +96,6 @@ def call(call_id: int):
     if mine is not None:
         reverse = {v: k for k, v in notifications.ANSWERS.items()}
         answer_form.answer.data = reverse.get(mine.partstat)
-    action_form = ActionItemForm()
-    action_form.owner.choices = select_choices(
-        (u.id, u.display_name) for u in services.active_users()
-    )
     visible_items = call.agenda_for(current_user)
     attendances = sorted(call.attendances, key=lambda a: (a.partstat.value, a.user.display_name))
     return render_template(
@@ -109,8 +107,9 @@ def call(call_id: int):
         answer_form=answer_form,
         agenda_form=AgendaItemForm(),
         minutes_form=MinutesForm(minutes=call.minutes),
-        action_form=action_form,
-        status_form=ActionStatusForm(),
+        sections=signals.ordered(
+            signals.call_sections, call=call, user=current_user._get_current_object()
+        ),
         reschedule_form=RescheduleForm(),
         form=ButtonForm(),
         items=visible_items,

@@ -1,7 +1,7 @@
 """content in several languages; registrants' language; Chinese preferences as zh_Hans
 
 Revision ID: c3a1f0e2b7d4
-Revises: a8505aaaa4fd
+Revises: 9f7339b28290
 Create Date: 2026-11-30 03:00:00
 
 Events, their agenda sessions, key elements, toolkit sections and documents get a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a1f0e2b7d4'
-down_revision = 'a8505aaaa4fd'
+down_revision = '9f7339b28290'
 branch_labels = None
 depends_on = None
 
