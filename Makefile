@@ -21,7 +21,7 @@ UV := $(BIN)/uv
 COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: run test test-fast test-package install vendor dist lock upgrade-deps lint messages clean
+.PHONY: run test test-fast test-package install vendor dist lock upgrade-deps lint messages extract-messages clean
 
 # The worker (it sends the e-mails and runs the scheduled jobs) runs beside the web
 # server; Ctrl-C stops both.
@@ -84,8 +84,28 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+# Every string marked in code and templates into the template catalogue; then each
+# language's catalogue updated (new strings empty, changed ones fuzzy for review, a new
+# language initialised) and compiled. Commit the .pot, .po and .mo files together.
+# Folders starting with "_" (templates/_macros) are read too: pybabel skips them by default.
+CATALOGUES := consult/translations
+POT := messages.pot
+LOCALES := ar zh_Hans fr ru es
+PYBABEL_FLAGS := --no-wrap
+messages: install extract-messages
+	for locale in $(LOCALES); do \
+		test -f $(CATALOGUES)/$$locale/LC_MESSAGES/messages.po || \
+		$(BIN)/pybabel init -i $(POT) -d $(CATALOGUES) -l $$locale $(PYBABEL_FLAGS) || exit 1; \
+	done
+	$(BIN)/pybabel update -i $(POT) -d $(CATALOGUES) --ignore-obsolete --ignore-pot-creation-date $(PYBABEL_FLAGS)
+	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics
+
+# The template catalogue alone (tests/core/test_i18n.py runs it into a temporary file).
+extract-messages:
+	mkdir -p $(dir $(POT))
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-comments=TRANSLATORS: --ignore-dirs=".* node_modules __pycache__" --sort-by-file --project=Consult --version=0.1.0 \
+		--copyright-holder="the Consult authors" $(PYBABEL_FLAGS) -o $(POT) .
 
 clean:
 	rm -rf $(VENV) node_modules consult/static/vendor build dist

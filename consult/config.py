@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+#: The message catalogues, one folder per locale (``fr/LC_MESSAGES/messages.mo``).
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 class ConfigError(RuntimeError):
@@ -176,7 +178,11 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "America/New_York"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ["en"],
+        #: The compiled catalogues ship inside the package (an absolute path: Flask-Babel
+        #: would resolve a relative one against the package, not the working directory).
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
+        #: The six UN languages (``consult.i18n.locales``); Babel's identifiers.
+        "LANGUAGES": ["ar", "zh_Hans", "en", "fr", "ru", "es"],
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "RESET_TOKEN_MAX_AGE": _int(env, "RESET_TOKEN_MAX_AGE", 2 * 3600),
         "INVITE_TOKEN_MAX_AGE": _int(env, "INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),

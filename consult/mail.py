@@ -63,16 +63,19 @@ class Message:
 def in_language_of(recipient: Any) -> Iterator[None]:
     """Render what follows in the recipient's language when the site offers it, else the default.
 
-    Works outside a request too (cron commands, mail-in). A recipient without a
-    language (an event registrant) gets the current locale: the page they used.
+    Works outside a request too (the workers, mail-in). Members have a saved language;
+    an event registrant has the language of the page they registered from. A recipient
+    without one gets the current locale (the worker sets the language of the page that
+    queued the letter).
     """
+    from consult.i18n.locales import normalise
+
     language = getattr(recipient, "language", None)
     if language is None:
         yield
         return
     config = current_app.config
-    if language not in config["LANGUAGES"]:
-        language = config["BABEL_DEFAULT_LOCALE"]
+    language = normalise(language, config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         yield
 
@@ -131,7 +134,8 @@ def build(message: Message, message_id: str | None = None) -> EmailMessage:
     """
     sender = message.sender or current_app.config["MAIL_DEFAULT_SENDER"]
     email = EmailMessage(policy=SMTP)
-    email["Subject"] = " ".join(message.subject.split())  # user text may hold line breaks
+    # user text may hold line breaks; other spaces stay (French puts a no-break space before ":")
+    email["Subject"] = " ".join(message.subject.splitlines()).strip()
     email["From"] = sender
     email["To"] = message.to
     email["Date"] = formatdate(localtime=False)

@@ -11,7 +11,6 @@ from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +27,8 @@ from consult.calls.models import (
 )
 from consult.calls.services import find_attendance
 from consult.extensions import db
+from consult.i18n.formats import clock, format_date
+from consult.i18n.locales import current_language
 from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.outbox.models import OutboxMessage, OutboxStatus
 from consult.tokens import make_token
@@ -44,15 +45,14 @@ ANSWERS = {
 
 def local_span(start: datetime, end: datetime, user: User) -> str:
     """A date and times in ``user``'s zone and language, for an e-mail."""
-    zone = ZoneInfo(user.timezone or "UTC")
-    start, end = start.astimezone(zone), end.astimezone(zone)
-    locale = user.language or "en"
-    return "{}, {}\u2013{} ({})".format(
-        format_date(start, "full", locale=locale),
-        format_time(start, "short", locale=locale),
-        format_time(end, "short", locale=locale),
-        user.timezone,
-    )
+    zone = user.timezone or "UTC"
+    with mail.in_language_of(user):
+        return "{}, {}\u2013{} ({})".format(
+            format_date(start.astimezone(ZoneInfo(zone)), "full", rebase=False),
+            clock(start, zone),
+            clock(end, zone),
+            zone,
+        )
 
 
 def local_when(call: Call, user: User) -> str:
@@ -62,17 +62,15 @@ def local_when(call: Call, user: User) -> str:
 
 def item_clock(call: Call, items: list, user: User) -> dict[int, str]:
     """Each timed agenda item's start and end in ``user``'s zone (untimed items: empty)."""
-    zone = ZoneInfo(user.timezone or "UTC")
-    locale = user.language or "en"
+    zone = user.timezone or "UTC"
     times = call.item_times(items)
-    return {
-        item.id: "{}\u2013{}".format(
-            *(format_time(m.astimezone(zone), "short", locale=locale) for m in times[item.id])
-        )
-        if item.id in times
-        else ""
-        for item in items
-    }
+    with mail.in_language_of(user):
+        return {
+            item.id: "{}\u2013{}".format(*(clock(moment, zone) for moment in times[item.id]))
+            if item.id in times
+            else ""
+            for item in items
+        }
 
 
 def rsvp_token(attendance: Attendance) -> str:
@@ -167,13 +165,14 @@ def _invitation(params: dict[str, Any]) -> tuple[Call, Attendance]:
     return call, attendance
 
 
-def _calendar(call: Call, method: str) -> mail.CalendarPart:
+def _calendar(call: Call, method: str, reader: User) -> mail.CalendarPart:
     """The call's iTIP part, built once per call and change for a whole batch of letters."""
     cache = g.setdefault("calls_calendar_parts", {})
-    key = (call.id, call.sequence, method)
-    if key not in cache:
-        build = ical.request if method == "REQUEST" else ical.cancel
-        cache[key] = mail.CalendarPart(build(meeting(call)), method)
+    with mail.in_language_of(reader):  # its description is in the reader's language
+        key = (call.id, call.sequence, method, current_language())
+        if key not in cache:
+            build = ical.request if method == "REQUEST" else ical.cancel
+            cache[key] = mail.CalendarPart(build(meeting(call)), method)
     return cache[key]
 
 
@@ -212,7 +211,7 @@ def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         attendance.user,
         "calls/invite",
         subject,
-        calendar=_calendar(call, "REQUEST"),
+        calendar=_calendar(call, "REQUEST", attendance.user),
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),
@@ -230,7 +229,7 @@ def cancellation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         attendance.user,
         "calls/cancel",
         _l("Cancelled: %(name)s", name=call.series.name),
-        calendar=_calendar(call, "CANCEL"),
+        calendar=_calendar(call, "CANCEL", attendance.user),
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from consult.documents.models import DOCUMENT_KINDS, CaseStatus, Visibility
 from consult.forms import select_choices
+from consult.i18n.content import translations_field
 
 
 class DocumentFields(FlaskForm):
@@ -20,6 +21,9 @@ class DocumentFields(FlaskForm):
         _l("Kind"), choices=select_choices(DOCUMENT_KINDS.items()), validators=[InputRequired()]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    translations = translations_field(
+        title=(_l("Title"), 300), description=(_l("Description"), None)
+    )
     visibility = SelectField(
         _l("Who may read it"),
         choices=select_choices(Visibility.choices()),

@@ -12,6 +12,7 @@ from consult.accounts.models import User
 from consult.database import str_enum, utcnow
 from consult.enums import LabelledEnum
 from consult.extensions import db
+from consult.i18n.content import Translatable
 from consult.public.models import ViaProfile
 
 
@@ -80,10 +81,11 @@ class CaseStudy(db.Model):
     documents: Mapped[list[Document]] = relationship(back_populates="case_study")
 
 
-class Document(db.Model):
+class Document(Translatable, db.Model):
     """An uploaded file, stored outside ``static/`` under a generated name."""
 
     __tablename__ = "documents"
+    translatable = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))

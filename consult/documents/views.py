@@ -26,6 +26,7 @@ from consult.errors import render_error
 from consult.extensions import db, login_manager
 from consult.forms import INVALID, ButtonForm, parse_id, select_choices
 from consult.i18n import country_name
+from consult.i18n.countries import sort_key
 from consult.public.models import ViaProfile
 
 UPLOAD_ENDPOINTS = {"documents.upload_document"}
@@ -56,7 +57,7 @@ def studies():
     )
     documents = [d for d in candidates if can_view_document(current_user, d)]
     cases = {
-        study.id: sorted(study.case_studies, key=lambda case: country_name(case.country))
+        study.id: sorted(study.case_studies, key=lambda case: sort_key(country_name(case.country)))
         for study in all_studies
     }
     return render_template(
@@ -142,6 +143,7 @@ def _fill_fields(form: DocumentFields, document: Document) -> None:
     document.title = form.title.data.strip()
     document.kind = form.kind.data
     document.description = form.description.data or ""
+    document.translations = form.translations.form.collected()
     document.visibility = Visibility(form.visibility.data)
     _attach(document, form.attach_to.data)
 

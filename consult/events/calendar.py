@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from consult.events.models import Event, EventSession, Registration
 from consult.ical import Attendee, Meeting, Person, build_calendar, cancel, request
@@ -32,11 +33,11 @@ def event_meeting(event: Event, attendee: Registration | None = None) -> Meeting
         uid = f"event-{event.id}-registration-{attendee.arrival}@{UID_DOMAIN}"
     return Meeting(
         uid=uid,
-        summary=event.title,
+        summary=str(event.localized("title")),
         start=event.starts_at,
         end=event.ends_at,
         sequence=event.sequence,
-        description=event.description,
+        description=str(event.localized("description")),
         location=event.venue,
         url=external_url("events.show", slug=event.slug),
         organizer=_organizer(),
@@ -47,9 +48,10 @@ def event_meeting(event: Event, attendee: Registration | None = None) -> Meeting
 
 def session_meeting(event: Event, session: EventSession) -> Meeting:
     """One agenda session as a calendar entry."""
-    lines = [session.description] if session.description else []
+    description = session.localized("description")
+    lines = [str(description)] if description else []
     if session.speaker_list:
-        lines.append("Speakers: " + "; ".join(session.speaker_list))
+        lines.append(_("Speakers: %(names)s", names="; ".join(session.speaker_list)))
     for document in session.documents:
         lines.append(
             " ".join(part for part in (document.title, document.citation, document.url) if part)
@@ -57,7 +59,7 @@ def session_meeting(event: Event, session: EventSession) -> Meeting:
     location = ", ".join(part for part in (session.room, event.venue) if part)
     return Meeting(
         uid=f"event-{event.id}-session-{session.id}@{UID_DOMAIN}",
-        summary=session.title,
+        summary=str(session.localized("title")),
         start=session.starts_at,
         end=session.ends_at,
         sequence=event.sequence,

@@ -87,6 +87,7 @@ def _apply(form: EventForm, event: Event) -> None:
     event.slug = form.slug.data
     event.kind = EventKind(form.kind.data)
     event.description = form.description.data or ""
+    event.translations = form.translations.form.collected()
     event.venue = (form.venue.data or "").strip()
     event.timezone = zone
     event.starts_at = to_utc(form.starts_at.data, zone)
@@ -155,6 +156,7 @@ def admin_add_session(event_id: int):
         room=(form.room.data or "").strip(),
         speakers=form.speakers.data or "",
         description=form.description.data or "",
+        translations=form.translations.form.collected(),
         position=len(event.sessions),
     )
     for position, (title, citation, url) in enumerate(form.parsed_documents()):

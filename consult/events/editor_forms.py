@@ -23,6 +23,7 @@ from consult.events.countries import GROUP_LABELS
 from consult.events.models import EventKind
 from consult.forms import grouped_choices, select_choices
 from consult.i18n import timezone_choices, timezone_names
+from consult.i18n.content import translations_field
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,6 +75,9 @@ class EventForm(FlaskForm):
         ),
     )
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional()])
+    translations = translations_field(
+        title=(_l("Title"), 200), description=(_l("Description (Markdown)"), None)
+    )
     venue = StringField(
         _l("Venue"), validators=[Optional(), Length(max=300, message=_l("Too long."))]
     )
@@ -146,6 +150,9 @@ class SessionForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
     speakers = TextAreaField(_l("Speakers, one per line"), validators=[Optional()])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional()])
+    translations = translations_field(
+        title=(_l("Session title"), 300), description=(_l("Description (Markdown)"), None)
+    )
     documents = TextAreaField(
         _l("Documents, one per line: title | citation | link"), validators=[Optional()]
     )

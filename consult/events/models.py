@@ -21,6 +21,7 @@ from consult.accounts.models import Constituency
 from consult.database import str_enum, utcnow
 from consult.enums import LabelledEnum
 from consult.extensions import db
+from consult.i18n.content import Translatable
 
 
 class EventKind(enum.StrEnum):
@@ -45,10 +46,11 @@ class Status(LabelledEnum):
 ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.PENDING)
 
 
-class Event(db.Model):
+class Event(Translatable, db.Model):
     """A meeting people register for: the consultative forum, the NGO workshop."""
 
     __tablename__ = "events"
+    translatable = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable part of the public address.
@@ -96,10 +98,11 @@ class Event(db.Model):
         return f"<Event {self.slug}>"
 
 
-class EventSession(db.Model):
+class EventSession(Translatable, db.Model):
     """A timed item of an event's agenda."""
 
     __tablename__ = "event_sessions"
+    translatable = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -197,6 +200,8 @@ class Registration(db.Model):
     country_group: Mapped[str] = mapped_column(String(20))
     position: Mapped[str] = mapped_column(String(200), default="")
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    #: The language of the page they registered from: their letters are written in it.
+    language: Mapped[str | None] = mapped_column(String(10))
     #: The registrant agreed to appear on the printed participant list.
     consent_listed: Mapped[bool] = mapped_column(default=False)
     #: Secret part of the manage link; changing it revokes old links.

@@ -129,15 +129,16 @@ def queue_mailing(mailing: Mailing, registrations: list[Registration]) -> None:
 
 
 def _subject(kind: str, event: Event) -> str:
+    title = event.localized("title")
     subjects = {
-        "confirmed": _("Your seat is confirmed: %(title)s", title=event.title),
-        "promoted": _("A seat is now yours: %(title)s", title=event.title),
-        "waiting": _("You are on the waiting list: %(title)s", title=event.title),
-        "pending": _("Your registration awaits approval: %(title)s", title=event.title),
-        "declined": _("Your registration was declined: %(title)s", title=event.title),
-        "cancelled": _("Your registration is cancelled: %(title)s", title=event.title),
-        "updated": _("Your registration is updated: %(title)s", title=event.title),
-        "again": _("Your registration: %(title)s", title=event.title),
+        "confirmed": _("Your seat is confirmed: %(title)s", title=title),
+        "promoted": _("A seat is now yours: %(title)s", title=title),
+        "waiting": _("You are on the waiting list: %(title)s", title=title),
+        "pending": _("Your registration awaits approval: %(title)s", title=title),
+        "declined": _("Your registration was declined: %(title)s", title=title),
+        "cancelled": _("Your registration is cancelled: %(title)s", title=title),
+        "updated": _("Your registration is updated: %(title)s", title=title),
+        "again": _("Your registration: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -148,14 +149,16 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
 
     event = registration.event
     part = None
-    if registration.status is Status.CONFIRMED and kind in ("confirmed", "promoted", "updated"):
-        part = mail.CalendarPart(calendar.invitation(event, registration), "REQUEST")
-    elif kind == "cancelled" and registration.confirmed_at is not None:
-        part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
+    with mail.in_language_of(registration):  # the calendar's text and the subject too
+        if registration.status is Status.CONFIRMED and kind in ("confirmed", "promoted", "updated"):
+            part = mail.CalendarPart(calendar.invitation(event, registration), "REQUEST")
+        elif kind == "cancelled" and registration.confirmed_at is not None:
+            part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
+        subject = _subject(kind, event)
     return mail.compose(
         registration,
         "events/registration",
-        _subject(kind, event),
+        subject,
         calendar=part,
         kind=kind,
         registration=registration,

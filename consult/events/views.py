@@ -29,6 +29,7 @@ from consult.events.forms import RegisterForm, RegistrationFields
 from consult.events.models import ACTIVE_STATUSES, Event, EventSession, Registration, Status
 from consult.extensions import db, limiter
 from consult.forms import INVALID, ButtonForm
+from consult.i18n.locales import current_language
 from consult.tokens import InvalidToken
 
 
@@ -143,7 +144,11 @@ def register(slug: str):
 
 
 def _queue_letters(outcome: allocation.Outcome) -> None:
-    """Inside the registration's transaction: the registrant's letter, and those seated first."""
+    """Inside the registration's transaction: the registrant's letter, and those seated first.
+
+    The registration keeps the language of this page: every later letter is written in it.
+    """
+    outcome.registration.language = current_language()
     notifications.queue_promotions(outcome.promoted)
     notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
@@ -14,6 +13,7 @@ from consult.accounts.models import Constituency, User
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
 from consult.forms import optional_id, select_choices
+from consult.i18n.formats import format_date
 from consult.programme.items import lines_of_work
 from consult.programme.models import WorkItem, WorkStatus
 

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from consult.forms import select_choices
 from consult.i18n import country_choices
+from consult.i18n.content import translations_field
 from consult.public.models import SECTORS, ProfileStatus, ProfileType, Rating
 
 
@@ -65,6 +66,9 @@ class KeyElementForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=20000)])
+    translations = translations_field(
+        title=(_l("Title"), 200), explanation=(_l("Explanation"), None)
+    )
 
 
 class AssessmentForm(FlaskForm):

@@ -170,6 +170,7 @@ def edit_key_element(element_id: int | None = None):
     if form.validate_on_submit():
         element.title = form.title.data.strip()
         element.explanation = (form.explanation.data or "").strip()
+        element.translations = form.translations.form.collected()
         if element_id is None:
             element.position = len(key_elements()) + 1
             db.session.add(element)

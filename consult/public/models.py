@@ -13,6 +13,7 @@ from consult.accounts.models import User
 from consult.database import str_enum, utcnow
 from consult.enums import LabelledEnum
 from consult.extensions import db
+from consult.i18n.content import Translatable
 
 
 def fold(text: str | None) -> str:
@@ -66,10 +67,11 @@ SECTORS = {
 }
 
 
-class KeyElement(db.Model):
+class KeyElement(Translatable, db.Model):
     """One of the key elements of VIAs identified at the Toronto consultation (March 1999)."""
 
     __tablename__ = "key_elements"
+    translatable = ("title", "explanation")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Display order, from 1.

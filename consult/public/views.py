@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from consult import signals
 from consult.extensions import db
 from consult.i18n import country_name
+from consult.i18n.countries import sort_key
 from consult.public import bp
 from consult.public.directory import directory_groups
 from consult.public.matrix import build_matrix
@@ -65,7 +66,7 @@ def profiles():
     locale = str(get_locale())
     countries = sorted(
         ((code, country_name(code, locale)) for code in published_countries()),
-        key=lambda pair: pair[1],
+        key=lambda pair: sort_key(pair[1]),
     )
     return render_template(
         "public/profiles.html",

@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import optional_id, select_choices
+from consult.i18n.content import translations_field
 from consult.toolkit.models import Frequency, SectionStatus, Stance
 
 
@@ -16,6 +17,8 @@ class SectionForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])
+    #: The title only: the text is negotiated in its original.
+    translations = translations_field(title=(_l("Title"), 200))
     status = SelectField(
         _l("Status"),
         choices=select_choices(SectionStatus.choices()),

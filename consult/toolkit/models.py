@@ -12,6 +12,7 @@ from consult.accounts.models import Constituency, User
 from consult.database import str_enum, utcnow
 from consult.enums import LabelledEnum
 from consult.extensions import db
+from consult.i18n.content import Translatable
 
 
 class SectionStatus(LabelledEnum):
@@ -38,10 +39,12 @@ class Frequency(LabelledEnum):
     NONE = "none", _l("Nothing")
 
 
-class Section(db.Model):
+class Section(Translatable, db.Model):
     """One section of the toolkit; its current text is also its latest version."""
 
     __tablename__ = "toolkit_sections"
+    #: The title only: the text is what the partners negotiate, in its original.
+    translatable = ("title",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Order in the toolkit, smallest first.

@@ -8,12 +8,11 @@ them with the letters below.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, timedelta
 from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -24,6 +23,7 @@ from consult import jobs, mail
 from consult.accounts.models import User
 from consult.database import utcnow
 from consult.extensions import db
+from consult.i18n.formats import format_datetime
 from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.tokens import make_token
 from consult.toolkit.models import Comment, DigestMark, Frequency, NotificationPreference, Section
@@ -112,7 +112,12 @@ def reply_address(user: User, comment: Comment) -> str:
 
 
 def _when(moment: Any, user: User) -> str:
-    return format_datetime(moment, tzinfo=ZoneInfo(user.timezone or "UTC"), locale="en")
+    """When a comment was written, in the member's zone and language, the zone named."""
+    with mail.in_language_of(user):
+        local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(
+            ZoneInfo(user.timezone or "UTC")
+        )
+        return format_datetime(local, rebase=False, zone=True)
 
 
 COMMENT = "toolkit.comment"
@@ -159,13 +164,15 @@ def comment_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     if comment is None or comment.hidden_at or comment.deleted_at:
         raise NothingToSend("the comment was deleted or hidden before this went out")
     section = db.session.get(Section, comment.section_id)
+    with mail.in_language_of(user):
+        title = str(section.localized("title"))
     return mail.compose(
         user,
         "toolkit/comment",
         _l(
             "[Toolkit] %(author)s on “%(section)s”",
             author=comment.author.display_name,
-            section=section.title,
+            section=title,
         ),
         reply_to=reply_address(user, comment),
         user=user,

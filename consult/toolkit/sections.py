@@ -40,6 +40,7 @@ def create_section(
     author: Any,
     responsible_id: int | None = None,
     published: bool = False,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> Section:
     """Add a section at the end of the toolkit, with its first version."""
     last = db.session.scalar(select(func.max(Section.position))) or 0
@@ -49,6 +50,7 @@ def create_section(
         status=status,
         responsible_id=responsible_id,
         published=published,
+        translations=translations or {},
         position=last + 1,
     )
     db.session.add(section)

@@ -99,6 +99,7 @@ def _apply_form(form: SectionForm) -> dict:
         "status": SectionStatus(form.status.data),
         "responsible_id": form.responsible_id.data,
         "published": bool(form.published.data),
+        "translations": form.translations.form.collected(),
     }
 
 

@@ -120,7 +120,7 @@ def test_times_are_right_in_the_members_zone(client, make_series, mailbox):
     _confirm(client, series, start)
     delhi = next(m for m in series.members if m.timezone == "Asia/Kolkata")
     text = body_text(mailbox.last(delhi.email)).replace("\u202f", " ")
-    assert "2:30 PM" in text and "Asia/Kolkata" in text
+    assert "2:30 pm" in text and "Asia/Kolkata" in text
 
 
 def test_one_refused_recipient_spares_the_others(client, make_series, mailbox, monkeypatch):
@@ -164,3 +164,24 @@ def test_the_call_page_names_who_the_invitation_did_not_reach(client, make_serie
     assert "could not be delivered" not in html
     row = html[html.index(refused.display_name) :].split("</tr>")[0]
     assert "Not delivered: 550 5.1.1 mailbox unavailable" in row
+
+
+def test_each_member_is_invited_in_their_own_language(client, make_series, mailbox):
+    """Does a French member get a French letter and calendar text, the others English, in one batch?"""
+    series = make_series()
+    delhi = next(m for m in series.members if m.timezone == "Asia/Kolkata")
+    delhi.language = "fr"
+    db.session.commit()
+    start = datetime.combine(future(12).date(), datetime.min.time(), UTC) + timedelta(hours=9)
+    _confirm(client, series, start)
+    french = mailbox.last(delhi.email)
+    assert str(french["Subject"]) == f"Invitation\u00a0: {series.name}"
+    assert "Participerez-vous\u202f?" in body_text(french)
+    assert "14:30" in body_text(french)  # French reads a 24-hour clock
+    _, calendar, _ = _read(french)
+    assert "Ordre du jour et documents\u00a0: http" in calendar.vevent.description.value
+    others = [m for m in series.members if m.id != delhi.id and m.email != delhi.email]
+    english = mailbox.last(others[0].email)
+    assert str(english["Subject"]) == f"Invitation: {series.name}"
+    _, calendar, _ = _read(english)
+    assert "Agenda and documents" in calendar.vevent.description.value

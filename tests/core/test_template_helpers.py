@@ -48,7 +48,7 @@ def test_one_clock_filter_shows_a_time_in_a_zone_or_the_viewers(app, make_member
     moment = datetime(2000, 4, 28, 13, 0, tzinfo=UTC)
     template = "{{ m|clock('Asia/Kolkata') }} / {{ m|clock }}"
     with app.test_request_context():
-        assert render_template_string(template, m=moment) == "6:30\u202fPM / 9:00\u202fAM"
+        assert render_template_string(template, m=moment) == "6:30\u202fpm / 9:00\u202fam"
         login_user(make_member(timezone="Europe/Paris"))
         refresh()  # Flask-Babel keeps the zone it found until told to look again
-        assert render_template_string(template, m=moment) == "6:30\u202fPM / 3:00\u202fPM"
+        assert render_template_string(template, m=moment) == "6:30\u202fpm / 3:00\u202fpm"

@@ -25,9 +25,9 @@ def test_agenda_by_day_in_the_event_zone(client, make_event, add_session):
     )
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert html.count('class="agenda-day"') == 1
-    assert "Wednesday, May 1, 2030" in html
-    assert "9:30\u202fAM" in html or "9:30 AM" in html
-    assert "10:00\u202fPM" in html or "10:00 PM" in html
+    assert "Wednesday, 1 May 2030" in html
+    assert "9:30\u202fam" in html
+    assert "10:00\u202fpm" in html
     assert "Conference Room 1" in html
     assert "Government of India; Government of Brazil" in html
     assert "America/New_York" in html
@@ -41,7 +41,7 @@ def test_member_sees_their_own_zone(client, make_event, add_session, make_member
     add_session(event, "Opening of the forum", NY_MORNING)
     sign_in(client, make_member(timezone="Africa/Nairobi"))
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert "4:30\u202fPM" in html or "4:30 PM" in html
+    assert "4:30\u202fpm" in html
 
 
 def test_description_is_sanitised_markdown(client, make_event):
