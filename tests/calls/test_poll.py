@@ -16,6 +16,7 @@ from consult.calls.models import AwayPeriod, Call, CallStatus
 from consult.calls.planner import assess, burdens, plan_call
 from consult.calls.poll_models import Availability, Poll, PollAnswer, PollStatus
 from consult.extensions import db
+from consult.i18n.formats import format_locale
 from tests.conftest import body_text, links_in, sign_in
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -92,7 +93,7 @@ def test_each_member_gets_the_slots_in_their_own_time_zone(frozen, client, make_
         text = body_text(message)
         for slot in poll.slots:
             local = slot.starts_at.astimezone(ZoneInfo(zone))
-            assert format_time(local, "short", locale="en") in text
+            assert format_time(local, "short", locale=format_locale("en")) in text
         assert zone in text
         assert _poll_link(mailbox, member).startswith(f"/calls/polls/{poll.id}/answer/")
 
@@ -112,7 +113,9 @@ def test_a_member_answers_from_the_link_and_the_planner_shows_it(
     page = client.get(link)
     assert page.status_code == 200
     first_local = poll.slots[0].starts_at.astimezone(ZoneInfo("Europe/Paris"))
-    assert format_time(first_local, "short", locale="en") in page.get_data(as_text=True)
+    assert format_time(first_local, "short", locale=format_locale("en")) in page.get_data(
+        as_text=True
+    )
     assert db.session.scalars(select(PollAnswer)).all() == []  # opening the link answers nothing
 
     response = client.post(link, data=_answers(poll, "yes", "if-need-be", "no"))

@@ -13,6 +13,7 @@ from consult.calls.models import AgendaItem, AgendaStatus, CallStatus, MinutesSt
 from consult.database import utcnow
 from consult.documents.models import Visibility
 from consult.extensions import db
+from consult.i18n.formats import format_locale
 from tests.conftest import body_html, body_text, sign_in
 from tests.documents.conftest import make_document as make_document  # a fixture
 
@@ -38,7 +39,7 @@ def _started(make_call, series=None):
 
 
 def _clock(moment) -> str:
-    return format_time(moment, "short", locale="en")
+    return format_time(moment, "short", locale=format_locale("en"))
 
 
 # --- the agenda ----------------------------------------------------------------------------
