@@ -59,6 +59,11 @@ def _member_for(token: str) -> User | None:
     return db.session.get(User, ids[0])
 
 
+def _someone_else(address: str) -> bool:
+    """Whether ``address`` is a member's (then a line naming it is that member's answer)."""
+    return db.session.scalar(select(User.id).where(User.email == address)) is not None
+
+
 def handle_reply(message: EmailMessage) -> Outcome:
     """Take a REPLY to a call (by its address or its UID); leave anything else to others."""
     token = find_tagged_token(message, notifications.reply_base())
@@ -95,7 +100,7 @@ def handle_reply(message: EmailMessage) -> Outcome:
     if attendance is None:
         return refuse("%s is not invited to call %s", member.email, call.id)
     line = reply.line_of(member.email)
-    if line is None and len(reply.lines) == 1:
+    if line is None and len(reply.lines) == 1 and not _someone_else(reply.lines[0].email):
         line = reply.lines[0]  # the member's calendar knows them by another address
         log.info("Calendar reply of %s names %s", member.email, line.email)
     if line is None:
