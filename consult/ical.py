@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -61,6 +61,10 @@ class Meeting:
     status: str = "CONFIRMED"
     #: When set, DTSTART and DTEND are written in this zone with its VTIMEZONE.
     timezone: str | None = None
+    #: Written as whole days (VALUE=DATE, the days local to ``timezone``) and free time
+    #: (TRANSP:TRANSPARENT): an event whose sessions carry the hours, so that it sits
+    #: above them in calendars rather than over them.
+    all_day: bool = False
 
 
 def _address(person: Person) -> vCalAddress:
@@ -77,8 +81,15 @@ def _event(meeting: Meeting, stamp: datetime) -> Event:
     event.add("sequence", meeting.sequence)
     event.add("summary", meeting.summary)
     zone = ZoneInfo(meeting.timezone) if meeting.timezone else UTC
-    event.add("dtstart", meeting.start.astimezone(zone))
-    event.add("dtend", meeting.end.astimezone(zone))
+    if meeting.all_day:
+        first, last = meeting.start.astimezone(zone), meeting.end.astimezone(zone)
+        ends_at_midnight = last.time() == time(0) and last.date() > first.date()
+        event.add("dtstart", first.date())
+        event.add("dtend", last.date() + timedelta(days=0 if ends_at_midnight else 1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("dtstart", meeting.start.astimezone(zone))
+        event.add("dtend", meeting.end.astimezone(zone))
     event.add("status", meeting.status)
     if meeting.description:
         event.add("description", meeting.description)
@@ -132,7 +143,7 @@ def _timezones(calendar: Calendar, meetings: list[Meeting]) -> list[Timezone]:
     used = calendar.get_missing_tzids()
     years: dict[str, list[int]] = {}
     for meeting in meetings:
-        if meeting.timezone in used:
+        if meeting.timezone in used and not meeting.all_day:
             zone = ZoneInfo(meeting.timezone)
             years.setdefault(meeting.timezone, []).extend(
                 moment.astimezone(zone).year for moment in (meeting.start, meeting.end)
@@ -270,3 +281,18 @@ def read_reply(data: bytes | str) -> Reply:
         if isinstance(getattr(stamp, "dt", None), datetime)
         else None,
     )
+
+
+def first_answer(calendars: Iterable[bytes]) -> tuple[Reply | None, str]:
+    """The first of ``calendars`` that reads as one answer, or None and why none did.
+
+    Given a message's calendars inline copy first (:func:`consult.mailin.calendar_parts`),
+    one message gives one answer, the inline one when it reads.
+    """
+    reasons = []
+    for data in calendars:
+        try:
+            return read_reply(data), ""
+        except (NotACalendar, NotAnAnswer) as error:
+            reasons.append(str(error) or error.__class__.__name__)
+    return None, "; ".join(reasons)

@@ -27,7 +27,7 @@ from consult.calls import notifications, services
 from consult.calls.models import Call, CallStatus, Partstat
 from consult.database import utcnow
 from consult.extensions import db
-from consult.ical import NotACalendar, NotAnAnswer, Reply, read_reply
+from consult.ical import first_answer
 from consult.mailin import Outcome, calendar_parts
 from consult.tokens import address_ids, address_token_valid, find_tagged_token
 
@@ -38,17 +38,6 @@ ANSWERS = {
     "DECLINED": Partstat.DECLINED,
     "DELEGATED": Partstat.DELEGATED,
 }
-
-
-def first_reply(parts: list[bytes]) -> tuple[Reply | None, str]:
-    """The first calendar that reads as one answer (inline copies come first), or why none."""
-    reasons = []
-    for data in parts:
-        try:
-            return read_reply(data), ""
-        except (NotACalendar, NotAnAnswer) as error:
-            reasons.append(str(error) or error.__class__.__name__)
-    return None, "; ".join(reasons)
 
 
 def _member_for(token: str) -> User | None:
@@ -72,7 +61,7 @@ def handle_reply(message: EmailMessage) -> Outcome:
         return Outcome.NOT_MINE
     log = current_app.logger
     sender = parseaddr(str(message.get("From", "")))[1].lower()
-    reply, problem = first_reply(parts)
+    reply, problem = first_answer(parts)
     call = db.session.scalar(select(Call).where(Call.uid == reply.uid)) if reply else None
     if token is None and call is None:
         return Outcome.NOT_MINE  # a calendar, but not about a call: another handler's, maybe

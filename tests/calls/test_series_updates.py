@@ -9,25 +9,8 @@ from icalendar import Calendar
 from consult.calls import services
 from consult.calls.models import Call, CallStatus, Partstat
 from consult.extensions import db
-from tests.calls.conftest import calendar_part, future
+from tests.calls.conftest import calendar_part, future, series_form
 from tests.conftest import body_text, sign_in
-
-
-def _series_form(series, **changes) -> dict:
-    data = {
-        "name": series.name,
-        "cadence_min_days": series.cadence_min_days,
-        "cadence_max_days": series.cadence_max_days,
-        "duration_minutes": series.duration_minutes,
-        "acceptable_from": series.acceptable_from,
-        "acceptable_to": series.acceptable_to,
-        "good_from": series.good_from,
-        "good_to": series.good_to,
-        "bridge": series.bridge,
-        "members": [m.user_id for m in series.memberships],
-    }
-    data.update(changes)
-    return data
 
 
 def test_a_new_bridge_updates_every_upcoming_call(client, make_series, make_call, mailbox):
@@ -47,7 +30,7 @@ def test_a_new_bridge_updates_every_upcoming_call(client, make_series, make_call
     sign_in(client, series.organiser)
     new_bridge = "Webex 2000 555 0199\naccess code 4321"
     response = client.post(
-        f"/calls/series/{series.id}/edit", data=_series_form(series, bridge=new_bridge)
+        f"/calls/series/{series.id}/edit", data=series_form(series, bridge=new_bridge)
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -74,9 +57,9 @@ def test_saving_the_same_bridge_sends_nothing(client, make_series, make_call, ma
     call = make_call(series, future(10))
     mailbox.clear()
     sign_in(client, series.organiser)
-    form = _series_form(series, bridge=series.bridge.replace("\n", "\r\n") + "\r\n")
+    form = series_form(series, bridge=series.bridge.replace("\n", "\r\n") + "\r\n")
     client.post(f"/calls/series/{series.id}/edit", data=form)
-    client.post(f"/calls/series/{series.id}/edit", data=_series_form(series, name="Renamed"))
+    client.post(f"/calls/series/{series.id}/edit", data=series_form(series, name="Renamed"))
     assert mailbox.messages == []
     assert db.session.get(Call, call.id).sequence == 0
 
@@ -91,7 +74,7 @@ def test_a_cancelled_or_finished_call_gets_no_update(client, make_series, make_c
     db.session.commit()
     mailbox.clear()
     sign_in(client, series.organiser)
-    client.post(f"/calls/series/{series.id}/edit", data=_series_form(series, bridge="New bridge"))
+    client.post(f"/calls/series/{series.id}/edit", data=series_form(series, bridge="New bridge"))
     assert mailbox.messages == []
     assert {c.sequence for c in (cancelled, over)} == {0}
     assert over.ends_at < future(0) + timedelta(days=1)
