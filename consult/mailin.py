@@ -124,7 +124,7 @@ def calendar_parts(message: EmailMessage) -> list[bytes]:
         payload = part.get_payload(decode=True)
         if not payload:
             continue
-        if part.get_content_disposition() == "attachment" or part.get_filename():
+        if part.get_content_disposition() == "attachment":
             attached.append(payload)
         else:
             inline.append(payload)

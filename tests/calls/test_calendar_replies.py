@@ -138,6 +138,22 @@ def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited):
     )
 
 
+def test_a_configured_organizer_address_is_the_from_too(
+    client, make_series, mailbox, app, monkeypatch
+):
+    """With ``CALLS_ORGANIZER_EMAIL`` set, are the ORGANIZER and the From both that address
+    with the member's token, so that neither differs from the other?"""
+    monkeypatch.setitem(app.config, "CALLS_ORGANIZER_EMAIL", "meetings@un.example.org")
+    series = make_series()
+    sign_in(client, series.organiser)
+    client.post(f"/calls/series/{series.id}/confirm", data={"start": future().isoformat()})
+    for member in series.members:
+        invitation = mailbox.last(member.email)
+        sender = parseaddr(invitation["From"])[1]
+        assert sender == organizer_of(invitation) == reply_address(member)
+        assert sender.startswith("meetings+") and sender.endswith("@un.example.org")
+
+
 def test_a_reply_to_the_organizer_records_the_answer_and_its_comment(app, client, invited):
     """Does the REPLY a calendar sends to the ORGANIZER record the answer, and is its COMMENT
     shown on the call page?"""
