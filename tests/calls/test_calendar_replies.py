@@ -362,7 +362,8 @@ def _link(invitation: EmailMessage, answer: str) -> str:
 
 
 def test_answer_links_stop_after_the_call(client, invited, monkeypatch):
-    """Does an answer link stop working (409) once the call is over?"""
+    """Does an answer link stop working (409) once the call is over, and the call page's
+    answer too?"""
     call, member, invitation = invited
     link = _link(invitation, "decline")
     assert client.get(link).status_code == 200
@@ -371,6 +372,11 @@ def test_answer_links_stop_after_the_call(client, invited, monkeypatch):
     page = client.get(link)
     assert page.status_code == 409 and "over" in page.get_data(as_text=True)
     assert client.post(link.partition("?")[0], data={"answer": "decline"}).status_code == 409
+    sign_in(client, member)
+    response = client.post(
+        f"/calls/{call.id}/answer", data={"answer": "decline"}, follow_redirects=True
+    )
+    assert "This call is over" in response.get_data(as_text=True)
     assert answer_of(call, member).partstat is Partstat.NEEDS_ACTION
 
 
