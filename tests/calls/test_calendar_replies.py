@@ -123,7 +123,7 @@ def line(member, partstat: str = "ACCEPTED", *params: str) -> str:
     return ";".join(["ATTENDEE", f"PARTSTAT={partstat}", *params]) + f":mailto:{member.email}"
 
 
-def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited):
+def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited, mailbox):
     """Is the ORGANIZER of a member's invitation its From address, the member's own signed
     reply address, with human replies going to the organiser, and CRLF in the calendar?"""
     call, member, invitation = invited
@@ -131,6 +131,10 @@ def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited):
     assert sender == organizer_of(invitation) == reply_address(member)
     assert re.fullmatch(r"calls\+\d+-[a-z2-7]{16}@example\.org", sender)
     assert parseaddr(invitation["Reply-To"])[1] == call.series.organiser.email
+    envelope = next(
+        sender for sender, recipients in mailbox.envelopes if member.email in recipients
+    )
+    assert envelope == "consult@example.org", "bounces go to the site's address, not mail-in"
     raw, calendar = invitation_calendar(invitation)
     assert raw.count(b"\n") == raw.count(b"\r\n")
     assert calendar.walk("VEVENT")[0]["ORGANIZER"].params["CN"] == (
