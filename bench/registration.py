@@ -70,7 +70,7 @@ class Sink:
     arrivals: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         now = time.time()
         with self.lock:
             for recipient in envelope.rcpt_tos:

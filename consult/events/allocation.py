@@ -61,6 +61,8 @@ class RegistrationForm:
     position: str = ""
     accessibility_needs: str = ""
     consent_listed: bool = False
+    #: The language of the page registered from: every letter to them is written in it.
+    language: str | None = None
 
 
 @dataclass
@@ -310,6 +312,8 @@ def register(
         registration.position = form.position.strip()
         registration.accessibility_needs = form.accessibility_needs.strip()
         registration.consent_listed = form.consent_listed
+        if form.language:
+            registration.language = form.language
         registration.cancelled_at = None
         registration.confirmed_at = None
         registration.manage_key = new_manage_key()
@@ -425,13 +429,18 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting, and so on; None when not waiting."""
     if registration.status is not Status.WAITING:
         return None
+    return place_in_line(registration.event_id, registration.arrival)
+
+
+def place_in_line(event_id: int, arrival: int) -> int:
+    """The place on the waiting list of the one who arrived ``arrival``-th, if waiting."""
     ahead = db.session.scalar(
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.event_id == registration.event_id,
+            Registration.event_id == event_id,
             Registration.status == Status.WAITING,
-            Registration.arrival < registration.arrival,
+            Registration.arrival < arrival,
         )
     )
     return (ahead or 0) + 1
