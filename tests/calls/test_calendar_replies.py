@@ -18,7 +18,7 @@ from consult.calls.notifications import reply_address
 from consult.database import utcnow
 from consult.extensions import db
 from tests.calls.conftest import future
-from tests.conftest import sign_in
+from tests.conftest import post_acknowledging, sign_in
 
 
 @pytest.fixture
@@ -243,9 +243,8 @@ def test_a_reply_without_sequence_answers_the_first_version(app, client, invited
     assert mail_in(app, reply_mail(invitation, unchanged)) == "accepted"
     sign_in(client, call.series.organiser)
     moved = (call.starts_at + timedelta(days=1)).strftime("%Y-%m-%d")
-    response = client.post(
-        f"/calls/{call.id}/reschedule",
-        data={"day": moved, "time": "10:00", "acknowledged": "1"},
+    response = post_acknowledging(
+        client, f"/calls/{call.id}/reschedule", data={"day": moved, "time": "10:00"}
     )
     assert response.status_code in (302, 303)
     assert db.session.get(Call, call.id).sequence == 1

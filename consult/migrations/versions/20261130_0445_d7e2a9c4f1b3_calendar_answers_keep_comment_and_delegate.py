@@ -1,7 +1,7 @@
 """calendar answers keep their comment and delegate
 
 Revision ID: d7e2a9c4f1b3
-Revises: c3a1f0e2b7d4
+Revises: 5e7c2d9a1b30
 Create Date: 2026-11-30 04:45:00
 
 A member's iTIP REPLY may carry a COMMENT and delegate the call (PARTSTAT=DELEGATED,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d7e2a9c4f1b3"
-down_revision = "c3a1f0e2b7d4"
+down_revision = "5e7c2d9a1b30"
 branch_labels = None
 depends_on = None
 
