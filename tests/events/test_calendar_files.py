@@ -288,3 +288,10 @@ def test_the_first_session_and_the_last_update_the_invitations(
         secretariat_client.post(f"/events/admin/{event.id}/sessions/{added.id}/delete")
     entry = _calendar(_invitation(mailbox, "participant1@example.org")).walk("VEVENT")[0]
     assert entry["SEQUENCE"] == 2 and entry["DTSTART"].dt.astimezone(UTC) == event.starts_at
+
+
+def test_a_registrants_agenda_needs_their_valid_link(client, forum):
+    """Is the registrant's own agenda refused (400) for a tampered link?"""
+    response = client.get("/events/registration/not-a-valid-token/agenda.ics")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
