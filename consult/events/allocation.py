@@ -215,14 +215,19 @@ def register(
         registration.constituency = (
             db.session.get(Constituency, form.constituency_id) if form.constituency_id else None
         )
-        registration.status = seats.decide(
-            applicant_of(registration),
-            event.capacity,
-            tally_of(event.id),
-            holds_of(event),
-            moment,
-            approval_required=event.approval_required,
-        )
+        if event.confirm_address or existing is not None:
+            # no place until the address is proved (see addresses.py); an address seen
+            # before proves itself again, so nobody re-registers someone else's address
+            registration.status = Status.UNCONFIRMED
+        else:
+            registration.status = seats.decide(
+                applicant_of(registration),
+                event.capacity,
+                tally_of(event.id),
+                holds_of(event),
+                moment,
+                approval_required=event.approval_required,
+            )
         if registration.status is Status.CONFIRMED:
             registration.confirmed_at = moment
         db.session.add(registration)

@@ -103,6 +103,17 @@ class EventForm(FlaskForm):
     )
     published = BooleanField(_l("Published (visible to everyone)"))
     approval_required = BooleanField(_l("Each registration needs the Secretariat's approval"))
+    confirm_address = BooleanField(
+        _l("A registration counts only once its address is confirmed by the e-mailed link")
+    )
+    invitation_only = BooleanField(_l("By invitation only (personal links)"))
+    remind_days_before = IntegerField(
+        _l("Remind registrants this many days before"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60.")),
+        ],
+    )
     practice = BooleanField(_l("Practice event (labelled as not a real meeting)"))
     notify = BooleanField(_l("Send the updated invitation to confirmed participants"))
 

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale, get_timezone
@@ -22,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Constituency
 from consult.errors import render_error
-from consult.events import allocation, bp, notifications
+from consult.events import addresses, allocation, bp, notifications, places
 from consult.events.agenda import timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
@@ -75,6 +76,7 @@ def show(slug: str):
         event=event,
         days=timetable(event.sessions, str(get_timezone())),
         closed=allocation.registration_state(event),
+        places=places.of(event),
     )
 
 
@@ -94,6 +96,7 @@ def _letter_kind(registration: Registration) -> str:
         Status.CONFIRMED: "confirmed",
         Status.WAITING: "waiting",
         Status.PENDING: "pending",
+        Status.UNCONFIRMED: "unconfirmed",
     }.get(registration.status, "cancelled")
 
 
@@ -126,21 +129,54 @@ def register(slug: str):
         try:
             outcome = allocation.register(event.id, data, then=_queue_letters)
         except allocation.RegistrationRefused as refusal:
-            if refusal.field == "email":
-                form.email.errors.append(_refusal_for(event, data.email, refusal))
-            else:
+            db.session.rollback()
+            if refusal.field != "email":
                 return render_template(
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
+            _send_link_again(event, data.email)
+            session[RECEIPT] = {"event": event.id, "again": data.email.strip().lower()}
         else:
-            registration = outcome.registration
-            position = allocation.waiting_position(registration)
-            flash(_status_message(registration, position), "success")
-            return redirect(
-                url_for("events.manage", token=notifications.manage_token(registration)), 303
-            )
+            session[RECEIPT] = {"event": event.id, "registration": outcome.registration.id}
+        return redirect(url_for("events.registered", slug=event.slug), 303)
     status = INVALID if form.is_submitted() else 200
-    return render_template("events/register.html", event=event, form=form, closed=None), status
+    return render_template(
+        "events/register.html", event=event, form=form, closed=None, places=places.of(event)
+    ), status
+
+
+#: Where the page after submitting finds what this browser just submitted (never the link).
+RECEIPT = "events.receipt"
+
+
+@bp.get("/events/<slug>/registered")
+def registered(slug: str):
+    """After submitting: where the registrant stands and which mailbox to look in.
+
+    The private link goes to the mailbox only: whoever typed someone else's address
+    learns nothing more here than they typed.
+    """
+    event = visible_event(slug)
+    receipt = session.get(RECEIPT) or {}
+    registration = None
+    if receipt.get("event") == event.id and receipt.get("registration"):
+        registration = db.session.get(Registration, receipt["registration"])
+    again = receipt.get("again") if receipt.get("event") == event.id else None
+    address = registration.email if registration else again
+    position = allocation.waiting_position(registration) if registration else None
+    return render_template(
+        "events/registered.html",
+        event=event,
+        registration=registration,
+        message=_status_message(registration, position) if registration else "",
+        address=mask_address(address) if address else None,
+    )
+
+
+def mask_address(address: str) -> str:
+    """``p•••@example.org``: enough to recognise one's own address, not to read another's."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def _queue_letters(outcome: allocation.Outcome) -> None:
@@ -153,8 +189,8 @@ def _queue_letters(outcome: allocation.Outcome) -> None:
     notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
 
 
-def _refusal_for(event: Event, email: str, refusal: allocation.RegistrationRefused) -> str:
-    """Why the address is refused; an address already registered gets its private link again.
+def _send_link_again(event: Event, email: str) -> None:
+    """An address already registered: its private link goes to that mailbox, and nowhere else.
 
     Sending the link answers the registrant who lost it, and gives this answer the
     same work as a new registration's: a letter queued, nothing sent from here.
@@ -163,17 +199,12 @@ def _refusal_for(event: Event, email: str, refusal: allocation.RegistrationRefus
         select(Registration).where(
             Registration.event_id == event.id,
             Registration.email == email.strip().lower(),
-            Registration.status.in_(ACTIVE_STATUSES),
+            Registration.status.in_((*ACTIVE_STATUSES, Status.DECLINED)),
         )
     )
-    if existing is None:
-        return str(refusal)
-    notifications.queue_link_again(existing)
-    db.session.commit()
-    return _(
-        "This e-mail address is already registered for this event. We have e-mailed its "
-        "private link again, to see or change the registration."
-    )
+    if existing is not None:
+        notifications.queue_link_again(existing)
+        db.session.commit()
 
 
 def _status_message(registration: Registration, position: int | None) -> str:
@@ -187,6 +218,11 @@ def _status_message(registration: Registration, position: int | None) -> str:
         )
     if registration.status is Status.PENDING:
         return _("Your registration awaits the Secretariat's approval. We will e-mail you.")
+    if registration.status is Status.UNCONFIRMED:
+        return _(
+            "Your registration is not complete yet: follow the link in the e-mail we sent "
+            "you to confirm your address. Until then it holds no place."
+        )
     return _("Your registration is cancelled.")
 
 
@@ -235,6 +271,36 @@ def manage(token: str):
         cancel_form=ButtonForm(),
         token=token,
     ), status
+
+
+@bp.post("/events/registration/<token>/confirm")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
+def confirm_address(token: str):
+    """The registrant proves their address: the registration joins the queue now.
+
+    A button on the page the link opens, not the link itself: mail scanners that
+    open every link in a message must not confirm on the registrant's behalf.
+    """
+    registration, refusal = _registration_or_refuse(token)
+    if refusal:
+        return refusal
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        outcome = addresses.confirm(registration.id, then=_queue_confirmation)
+    except allocation.RegistrationRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("events.manage", token=token), 303)
+    position = allocation.waiting_position(outcome.registration)
+    flash(_status_message(outcome.registration, position), "success")
+    return redirect(url_for("events.manage", token=token), 303)
+
+
+def _queue_confirmation(outcome: allocation.Outcome) -> None:
+    """Inside the confirmation's transaction: where the registrant now stands, and promotions."""
+    notifications.queue_promotions(outcome.promoted)
+    notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
 
 
 @bp.post("/events/registration/<token>/cancel")
