@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.events import allocation, bp, decisions, messages, notifications, stats
+from consult.events import allocation, bp, decisions, exports, messages, notifications, stats
 from consult.events.forms import CapacityForm, MessageForm
 from consult.events.models import Event, Registration, Status
 from consult.events.views import constituency_pairs
@@ -30,7 +30,7 @@ def _registrations(event: Event, query: str = "", status: str = "") -> list[Regi
     statement = (
         select(Registration)
         .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.constituency))
+        .options(selectinload(Registration.constituency), selectinload(Registration.answers))
         .order_by(Registration.arrival)
     )
     if query:
@@ -63,8 +63,7 @@ def admin_event(event_id: int):
     """Counts with bars, the searchable list and the actions."""
     event = _event(event_id)
     everyone = _registrations(event)
-    query = request.args.get("q", "").strip()[:100]
-    status = request.args.get("status", "")
+    query, status = _filters()
     shown = _registrations(event, query, status) if (query or status) else everyone
     return render_template(
         "events/admin_event.html",
@@ -76,6 +75,7 @@ def admin_event(event_id: int):
         total=len(everyone),
         query=query,
         status=status,
+        filters={key: value for key, value in (("q", query), ("status", status)) if value},
         statuses=list(Status),
         action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
@@ -83,16 +83,42 @@ def admin_event(event_id: int):
     )
 
 
+def _filters() -> tuple[str, str]:
+    """The dashboard's search and status filter, as the page's address gives them."""
+    return request.args.get("q", "").strip()[:100], request.args.get("status", "")
+
+
+def _export(event: Event, extension: str, mimetype: str, body: bytes) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{extension}"'
+        },
+    )
+
+
 @bp.get("/events/admin/<int:event_id>/registrations.csv")
 @secretariat_required
 def admin_csv(event_id: int):
-    """All registrations of the event as CSV."""
+    """The registrations the dashboard shows, as CSV (UTF-8 with a byte-order mark)."""
     event = _event(event_id)
-    return Response(
-        stats.to_csv(_registrations(event)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"'},
-    )
+    rows = _registrations(event, *_filters())
+    body = exports.to_csv(rows, event.form_fields)
+    return _export(event, "csv", "text/csv; charset=utf-8", body)
+
+
+@bp.get("/events/admin/<int:event_id>/registrations.xlsx")
+@secretariat_required
+def admin_xlsx(event_id: int):
+    """The registrations the dashboard shows, as an Excel workbook."""
+    event = _event(event_id)
+    rows = _registrations(event, *_filters())
+    body = exports.to_xlsx(rows, event.form_fields, title=event.slug)
+    return _export(event, "xlsx", XLSX, body)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _back(event_id: int):

@@ -129,11 +129,12 @@ def register(slug: str):
         try:
             outcome = allocation.register(event.id, data, then=_queue_letters)
         except allocation.RegistrationRefused as refusal:
-            db.session.rollback()
             if refusal.field != "email":
+                db.session.rollback()
                 return render_template(
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
+            # refused before writing anything, still inside the locked transaction
             _send_link_again(event, data.email)
             session[RECEIPT] = {"event": event.id, "again": data.email.strip().lower()}
         else:
