@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,9 +20,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.events import allocation, bp, decisions, exports, messages, notifications, stats
+from consult.events import (
+    allocation,
+    bp,
+    decisions,
+    exports,
+    messages,
+    notifications,
+    questions,
+    stats,
+)
 from consult.events.forms import CapacityForm, MessageForm
-from consult.events.models import Event, Registration, Status
+from consult.events.models import Event, FormAnswer, Registration, Status
 from consult.events.views import constituency_pairs
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
@@ -62,6 +81,7 @@ def admin_index():
 def admin_event(event_id: int):
     """Counts with bars, the searchable list and the actions."""
     event = _event(event_id)
+    questions_asked = event.form_fields  # loaded once: each answer finds its question here
     everyone = _registrations(event)
     query, status = _filters()
     shown = _registrations(event, query, status) if (query or status) else everyone
@@ -80,6 +100,7 @@ def admin_event(event_id: int):
         action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
         mailings=messages.log(event),
+        questions_asked=questions_asked,
     )
 
 
@@ -119,6 +140,20 @@ def admin_xlsx(event_id: int):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/events/admin/<int:event_id>/answers/<int:answer_id>/file")
+@secretariat_required
+def admin_answer_file(event_id: int, answer_id: int):
+    """A file a registrant sent with a question (a passport copy, say): for the Secretariat only."""
+    event = _event(event_id)
+    answer = db.session.get(FormAnswer, answer_id)
+    if answer is None or answer.registration.event_id != event.id:
+        abort(404)
+    path = questions.answer_file(answer)
+    if path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=str(answer.value))
 
 
 def _back(event_id: int):

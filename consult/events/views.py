@@ -23,13 +23,14 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Constituency
 from consult.errors import render_error
-from consult.events import addresses, allocation, bp, notifications, places
+from consult.events import addresses, allocation, bp, notifications, places, questions
 from consult.events.agenda import timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
 from consult.events.models import ACTIVE_STATUSES, Event, EventSession, Registration, Status
 from consult.extensions import db, limiter
 from consult.forms import INVALID, ButtonForm
+from consult.i18n import country_choices
 from consult.i18n.locales import current_language
 from consult.tokens import InvalidToken
 
@@ -115,7 +116,11 @@ def register(slug: str):
         return render_template(
             "events/register.html", event=event, form=None, closed=closed
         ), status
-    if form.validate_on_submit():
+    fields = event.form_fields
+    answers = questions.Answers()
+    if request.method == "POST":
+        answers = questions.read(fields, request.form, request.files)
+    if form.validate_on_submit() and answers.valid:
         data = allocation.RegistrationForm(
             name=form.name.data,
             email=form.email.data,
@@ -126,8 +131,14 @@ def register(slug: str):
             accessibility_needs=form.accessibility_needs.data or "",
             consent_listed=form.consent_listed.data,
         )
+        stored = questions.save_files(answers)
+
+        def then(outcome: allocation.Outcome) -> None:
+            questions.store(outcome.registration, answers, stored)
+            _queue_letters(outcome)
+
         try:
-            outcome = allocation.register(event.id, data, then=_queue_letters)
+            outcome = allocation.register(event.id, data, then=then)
         except allocation.RegistrationRefused as refusal:
             if refusal.field != "email":
                 db.session.rollback()
@@ -142,7 +153,14 @@ def register(slug: str):
         return redirect(url_for("events.registered", slug=event.slug), 303)
     status = INVALID if form.is_submitted() else 200
     return render_template(
-        "events/register.html", event=event, form=form, closed=None, places=places.of(event)
+        "events/register.html",
+        event=event,
+        form=form,
+        closed=None,
+        places=places.of(event),
+        fields=fields,
+        answers=answers,
+        countries=country_choices(str(get_locale())),
     ), status
 
 
