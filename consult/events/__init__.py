@@ -10,7 +10,17 @@ def init_app(app: Flask) -> None:
     """Register the blueprint, commands and the answers to the core's signals."""
     from consult import signals
     from consult.demo import Seeder
-    from consult.events import admin, cli, demo, editor, form_editor, models, views  # noqa: F401
+    from consult.events import (  # noqa: F401  (routes, letters)
+        admin,
+        admin_invitations,
+        cli,
+        demo,
+        editor,
+        form_editor,
+        invitations,
+        models,
+        views,
+    )
     from consult.events.panels import open_events_panel, registered_events, upcoming_events_block
     from consult.navigation import NavItem
 

@@ -23,7 +23,15 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Constituency
 from consult.errors import render_error
-from consult.events import addresses, allocation, bp, notifications, places, questions
+from consult.events import (
+    addresses,
+    allocation,
+    bp,
+    invitations,
+    notifications,
+    places,
+    questions,
+)
 from consult.events.agenda import timetable
 from consult.events.calendar import agenda_calendar
 from consult.events.forms import RegisterForm, RegistrationFields
@@ -116,6 +124,12 @@ def register(slug: str):
         return render_template(
             "events/register.html", event=event, form=None, closed=closed
         ), status
+    invitation = None
+    if event.invitation_only:
+        invitation, refusal = _invitation_or_refuse(event)
+        if refusal:
+            return refusal
+        _fit_to_invitation(form, invitation)
     fields = event.form_fields
     answers = questions.Answers()
     if request.method == "POST":
@@ -134,6 +148,8 @@ def register(slug: str):
         stored = questions.save_files(answers)
 
         def then(outcome: allocation.Outcome) -> None:
+            if invitation is not None:
+                invitations.use(invitation.id, outcome.registration)
             questions.store(outcome.registration, answers, stored)
             _queue_letters(outcome)
 
@@ -162,6 +178,40 @@ def register(slug: str):
         answers=answers,
         countries=country_choices(str(get_locale())),
     ), status
+
+
+def _invitation_or_refuse(event: Event):
+    """(the invitation the address carries, None), or (None, the page refusing without one)."""
+    token = request.args.get("invitation", "")
+    status = 403 if request.method == "POST" else 200
+    if not token:
+        reason = _(
+            "This event is by invitation only: use the personal link in your invitation e-mail."
+        )
+        return None, (
+            render_template("events/register.html", event=event, form=None, closed=reason),
+            status,
+        )
+    try:
+        return invitations.invitation_for(token, event), None
+    except InvalidToken as error:
+        return None, (
+            render_template("events/register.html", event=event, form=None, closed=str(error)),
+            403,
+        )
+
+
+def _fit_to_invitation(form: RegisterForm, invitation) -> None:
+    """The invited address, and the invited constituency if the list names one, are fixed."""
+    if request.method == "GET" and invitation.name:
+        form.name.data = invitation.name
+    form.email.data = invitation.email
+    form.email.render_kw = {"readonly": True}
+    if invitation.constituency_id:
+        form.constituency.data = invitation.constituency_id
+        form.constituency.choices = [
+            c for c in form.constituency.choices if c.value == invitation.constituency_id
+        ]
 
 
 #: Where the page after submitting finds what this browser just submitted (never the link).
