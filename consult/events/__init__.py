@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         form_editor,
         invitations,
         models,
+        reminders,
         views,
     )
     from consult.events.panels import open_events_panel, registered_events, upcoming_events_block

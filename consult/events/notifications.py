@@ -40,6 +40,8 @@ KINDS = (
     "cancelled",
     "updated",
     "again",
+    "reminder",
+    "reminder-pending",
 )
 #: The status a letter is about; a letter whose registration has moved on meanwhile is not sent.
 EXPECTED = {
@@ -52,6 +54,8 @@ EXPECTED = {
     "declined": {Status.DECLINED},
     "cancelled": {Status.CANCELLED},
     "again": {*ACTIVE_STATUSES, Status.DECLINED},
+    "reminder": {Status.CONFIRMED},
+    "reminder-pending": {Status.PENDING, Status.UNCONFIRMED},
 }
 #: A registrant who keeps registering again gets their link at most once in this time.
 AGAIN_EVERY = timedelta(minutes=10)
@@ -153,6 +157,8 @@ def _subject(kind: str, event: Event) -> str:
         "cancelled": _("Your registration is cancelled: %(title)s", title=title),
         "updated": _("Your registration is updated: %(title)s", title=title),
         "again": _("Your registration: %(title)s", title=title),
+        "reminder": _("Reminder: %(title)s", title=title),
+        "reminder-pending": _("Your registration is not complete: %(title)s", title=title),
     }
     return subjects[kind]
 
