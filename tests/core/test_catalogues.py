@@ -4,8 +4,9 @@ One switch, :data:`CATALOGUES_COMPLETE`, says whether the translators have fille
 catalogue. Until then the check that *every* message is translated is expected to fail
 (``xfail``, with the reason) for the catalogues that are still being filled; those
 complete already (:data:`COMPLETE_ALREADY`) are held to it now. Everything else runs
-always: a catalogue that lacks a string of the code (``make messages`` not run), a fuzzy entry (a changed string nobody
-reviewed), or a translation whose placeholders differ from the English fails the build.
+always: a catalogue that lacks a string of the code (``make messages`` not run), a fuzzy
+entry (a changed string nobody reviewed), or a translation whose placeholders differ from
+the English fails the build.
 """
 
 from __future__ import annotations
