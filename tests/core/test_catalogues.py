@@ -26,7 +26,7 @@ from tests.live import ROOT
 CATALOGUES_COMPLETE = False
 #: Catalogues held to completeness before the switch is flipped: add each language here
 #: as its translator finishes it.
-COMPLETE_ALREADY = ("fr", "es", "ru", "ar")
+COMPLETE_ALREADY = ("fr", "es", "ru", "ar", "zh_Hans")
 LOCALES = ("ar", "zh_Hans", "fr", "ru", "es")
 CATALOGUES = ROOT / "consult" / "translations"
 #: ``%(name)s``, ``%(num)d``, ``%s``, ``%d`` ... (``%%`` is a percent sign, not a placeholder).
