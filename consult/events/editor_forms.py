@@ -104,7 +104,6 @@ class EventForm(FlaskForm):
     published = BooleanField(_l("Published (visible to everyone)"))
     approval_required = BooleanField(_l("Each registration needs the Secretariat's approval"))
     practice = BooleanField(_l("Practice event (labelled as not a real meeting)"))
-    notify = BooleanField(_l("Send the updated invitation to confirmed participants"))
 
     def fill_choices(self, locale: str) -> None:
         """Load the time zone list."""

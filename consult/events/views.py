@@ -78,15 +78,30 @@ def show(slug: str):
     )
 
 
+def _ics(data: bytes, slug: str) -> Response:
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
+    )
+
+
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug: str):
-    """The whole event and its sessions as an .ics file."""
+    """The event's sessions (or, without sessions, the whole event) as an .ics file."""
     event = visible_event(slug, agenda=True)
-    return Response(
-        agenda_calendar(event),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
-    )
+    return _ics(agenda_calendar(event), event.slug)
+
+
+@bp.get("/events/registration/<token>/agenda.ics")
+def registration_agenda(token: str):
+    """A registrant's agenda file: the sessions and their own entry for the whole event,
+    under the UID of their invitation, so that a calendar holding both shows it once."""
+    registration, refusal = _registration_or_refuse(token)
+    if refusal:
+        return refusal
+    mine = registration if registration.status is Status.CONFIRMED else None
+    return _ics(agenda_calendar(registration.event, mine), registration.event.slug)
 
 
 def _letter_kind(registration: Registration) -> str:
