@@ -96,6 +96,9 @@ def _apply(form: EventForm, event: Event) -> None:
     event.registration_closes_at = to_utc(form.registration_closes_at.data, zone)
     event.published = form.published.data
     event.approval_required = form.approval_required.data
+    event.confirm_address = form.confirm_address.data
+    event.invitation_only = form.invitation_only.data
+    event.remind_days_before = form.remind_days_before.data
     event.practice = form.practice.data
 
 

@@ -32,7 +32,19 @@ MESSAGE = "events.message"
 LINK = "events.link"
 
 #: Which letter each situation sends ("again": the private link, asked for by registering twice).
-KINDS = ("confirmed", "waiting", "pending", "promoted", "declined", "cancelled", "updated", "again")
+KINDS = (
+    "confirmed",
+    "waiting",
+    "pending",
+    "unconfirmed",
+    "promoted",
+    "declined",
+    "cancelled",
+    "updated",
+    "again",
+    "reminder",
+    "reminder-pending",
+)
 #: The status a letter is about; a letter whose registration has moved on meanwhile is not sent.
 EXPECTED = {
     "confirmed": {Status.CONFIRMED},
@@ -40,9 +52,12 @@ EXPECTED = {
     "updated": {Status.CONFIRMED},
     "waiting": {Status.WAITING},
     "pending": {Status.PENDING},
+    "unconfirmed": {Status.UNCONFIRMED},
     "declined": {Status.DECLINED},
     "cancelled": {Status.CANCELLED},
-    "again": set(ACTIVE_STATUSES),
+    "again": {*ACTIVE_STATUSES, Status.DECLINED},
+    "reminder": {Status.CONFIRMED},
+    "reminder-pending": {Status.PENDING, Status.UNCONFIRMED},
 }
 #: A registrant who keeps registering again gets their link at most once in this time.
 AGAIN_EVERY = timedelta(minutes=10)
@@ -137,10 +152,15 @@ def _subject(kind: str, event: Event) -> str:
         "promoted": _("A seat is now yours: %(title)s", title=title),
         "waiting": _("You are on the waiting list: %(title)s", title=title),
         "pending": _("Your registration awaits approval: %(title)s", title=title),
+        "unconfirmed": _(
+            "Confirm your address to complete your registration: %(title)s", title=title
+        ),
         "declined": _("Your registration was declined: %(title)s", title=title),
         "cancelled": _("Your registration is cancelled: %(title)s", title=title),
         "updated": _("Changed: %(title)s", title=title),
         "again": _("Your registration: %(title)s", title=title),
+        "reminder": _("Reminder: %(title)s", title=title),
+        "reminder-pending": _("Your registration is not complete: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -148,6 +168,7 @@ def _subject(kind: str, event: Event) -> str:
 def registration_message(registration: Registration, kind: str) -> mail.Message:
     """The letter telling a registrant where they stand; a seat comes with the invitation."""
     from consult.events.allocation import waiting_position
+    from consult.events.places import held_for_others
 
     event = registration.event
     part = None
@@ -166,6 +187,7 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
         registration=registration,
         event=event,
         position=waiting_position(registration),
+        held=held_for_others(registration) if kind == "waiting" else [],
         link=manage_url(registration),
         event_url=external_url("events.show", slug=event.slug),
         agenda_url=external_url("events.registration_agenda", token=manage_token(registration)),
