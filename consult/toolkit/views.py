@@ -162,7 +162,7 @@ def history(section_id: int):
 
 @bp.get("/toolkit/sections/<int:section_id>/diff")
 def diff(section_id: int):
-    """What changed between two versions of a section."""
+    """What changed between two versions of a section, word by word."""
     item = readable_section(section_id)
     old_number = parse_id(request.args.get("from")) or max(item.version - 1, 1)
     new_number = parse_id(request.args.get("to")) or item.version
@@ -174,7 +174,7 @@ def diff(section_id: int):
         section=item,
         old=old,
         new=new,
-        lines=sections.diff_versions(old, new),
+        comparison=sections.compare_versions(old, new),
         versions=sections.versions_of(item),
     )
 
