@@ -1,0 +1,45 @@
+"""What decisions adds to a toolkit section's page and to its history page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from consult.decisions import positions
+from consult.decisions.forms import StanceForm
+from consult.signals import Panel
+from consult.toolkit.sections import can_discuss
+
+
+def section_panel(app: Any, section: Any, user: Any) -> Panel | None:
+    """The member's own stance, where each constituency stands, proposals and amendments."""
+    if not can_discuss(user, section):
+        return None
+    return Panel(
+        _l("Positions and decisions"),
+        "decisions/_section.html",
+        panel_context(section, user),
+        order=10,
+    )
+
+
+def panel_context(section: Any, user: Any) -> dict[str, Any]:
+    """What the section panel shows, in a fixed number of queries."""
+    own = positions.own_position(section, user)
+    form = StanceForm(
+        formdata=None, stance=own.stance.value if own else None, reason=own.reason if own else ""
+    )
+    return {
+        "section": section,
+        "own": own,
+        "own_history": positions.history_of(own),
+        "stance_form": form,
+        "row": positions.positions([section.id])[section.id],
+        "constituencies": positions.constituencies(),
+    }
+
+
+def history_panel(app: Any, section: Any, user: Any) -> Panel | None:
+    """On the history page: the outcomes of proposals and the decisions on amendments."""
+    return None
