@@ -14,9 +14,16 @@ bp = Blueprint("decisions", __name__)
 def init_app(app: Flask) -> None:
     """Register the models, the blueprint, navigation and the section page's panels."""
     from consult import signals
-    from consult.decisions import models, views  # noqa: F401  (registers tables and routes)
+    from consult.decisions import (  # noqa: F401  (register tables, routes, letters, socket handlers)
+        live,
+        models,
+        notifications,
+        proposal_views,
+        views,
+    )
     from consult.decisions.panels import history_panel, section_panel
     from consult.decisions.positions import on_stance_stated
+    from consult.decisions.reminders import send_proposal_reminders_command
     from consult.navigation import NavItem
 
     app.register_blueprint(bp)
@@ -26,3 +33,4 @@ def init_app(app: Flask) -> None:
     signals.section_panels.connect(section_panel, app)
     signals.section_history.connect(history_panel, app)
     signals.stance_stated.connect(on_stance_stated, app)
+    app.cli.add_command(send_proposal_reminders_command)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.decisions.models import Choice, Outcome
 from consult.forms import select_choices
@@ -59,10 +59,16 @@ class VoteForm(FlaskForm):
         _l("Reason (required for a block)"), validators=[Optional(), Length(max=5_000)]
     )
 
-    def validate_reason(self, field: TextAreaField) -> None:
-        """A block stops the proposal: the others must know why."""
-        if self.choice.data == Choice.BLOCK.value and not (field.data or "").strip():
-            raise ValidationError(_l("Say why you block: a block needs a reason."))
+    def validate(self, extra_validators=None) -> bool:
+        """A block stops the proposal: the others must know why (an empty reason is refused)."""
+        valid = super().validate(extra_validators)
+        if self.choice.data == Choice.BLOCK.value and not (self.reason.data or "").strip():
+            self.reason.errors = [
+                *self.reason.errors,
+                _l("Say why you block: a block needs a reason."),
+            ]
+            return False
+        return valid
 
 
 class OutcomeForm(FlaskForm):

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from consult.decisions import positions
-from consult.decisions.forms import StanceForm
+from consult.decisions import positions, proposals
+from consult.decisions.forms import RulesForm, StanceForm
 from consult.signals import Panel
 from consult.toolkit.sections import can_discuss
 
@@ -31,7 +31,7 @@ def panel_context(section: Any, user: Any) -> dict[str, Any]:
         formdata=None, stance=own.stance.value if own else None, reason=own.reason if own else ""
     )
     return {
-        "section": section,
+        **live_context(section, user),
         "own": own,
         "own_history": positions.history_of(own),
         "stance_form": form,
@@ -40,6 +40,32 @@ def panel_context(section: Any, user: Any) -> dict[str, Any]:
     }
 
 
+def live_context(section: Any, user: Any) -> dict[str, Any]:
+    """The part of the panel live events refresh: proposals and amendments."""
+    now = proposals.now()
+    items = proposals.proposals_of([section.id])[section.id]
+    return {
+        "section": section,
+        "open_proposals": [p for p in items if p.is_open(now)],
+        "closed_proposals": [p for p in items if not p.is_open(now)],
+        "own_votes": {p.id: proposals.own_vote(p, user) for p in items},
+        "members": len(positions.active_members()),
+        "can_open": proposals.can_open(user, section),
+        "rules_form": RulesForm(
+            formdata=None, members_propose=proposals.members_may_propose(section)
+        ),
+    }
+
+
 def history_panel(app: Any, section: Any, user: Any) -> Panel | None:
     """On the history page: the outcomes of proposals and the decisions on amendments."""
-    return None
+    if not can_discuss(user, section):
+        return None
+    items = proposals.proposals_of([section.id])[section.id]
+    decided = [p for p in items if p.outcome is not None]
+    return Panel(
+        _l("Decisions"),
+        "decisions/_history.html",
+        {"section": section, "proposals": decided},
+        order=10,
+    )

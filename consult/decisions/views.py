@@ -48,3 +48,13 @@ def consensus():
         rows=positions.positions([s.id for s in items]),
         constituencies=positions.constituencies(),
     )
+
+
+@bp.get("/toolkit/sections/<int:section_id>/decisions")
+@member_required
+def section_live(section_id: int):
+    """The proposals and amendments part of a section page, for its script after a live event."""
+    from consult.decisions.panels import live_context
+
+    section = discussable_section(section_id)
+    return render_template("decisions/_section_live.html", ctx=live_context(section, current_user))
