@@ -31,6 +31,8 @@ def panel_context(section: Any, user: Any) -> dict[str, Any]:
         formdata=None, stance=own.stance.value if own else None, reason=own.reason if own else ""
     )
     return {
+        "stylesheets": ["css/decisions.css"],
+        "scripts": ["js/decisions.js"],
         **live_context(section, user),
         "own": own,
         "own_history": positions.history_of(own),
@@ -66,6 +68,6 @@ def history_panel(app: Any, section: Any, user: Any) -> Panel | None:
     return Panel(
         _l("Decisions"),
         "decisions/_history.html",
-        {"section": section, "proposals": decided},
+        {"section": section, "proposals": decided, "stylesheets": ["css/decisions.css"]},
         order=10,
     )

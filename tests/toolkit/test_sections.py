@@ -129,13 +129,15 @@ def test_section_text_is_sanitised(secretariat_client, make_section):
 
 
 def test_section_page_scripts_are_files_served_by_the_app(member_client, make_section):
-    """Does the page load the vendored socket.io client and toolkit.js, with no inline script or style?"""
+    """Does the page load the vendored socket.io client, toolkit.js and the scripts of the
+    panels other capabilities add (decisions.js), with no inline script or style?"""
     section = make_section()
     html = member_client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
     assert [attrs.strip() for attrs, _ in scripts] == [
         'src="/static/vendor/socket.io.min.js"',
         'src="/static/js/toolkit.js"',
+        'src="/static/js/decisions.js"',
     ]
     assert all(body.strip() == "" for _, body in scripts)
     assert " style=" not in html
