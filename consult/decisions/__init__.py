@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Register the models, the blueprint, navigation and the section page's panels."""
     from consult import signals
     from consult.decisions import (  # noqa: F401  (register tables, routes, letters, socket handlers)
+        amendment_views,
         live,
         models,
         notifications,

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from consult.decisions import positions, proposals
+from consult.decisions import amendments, positions, proposals
 from consult.decisions.forms import RulesForm, StanceForm
+from consult.decisions.models import AmendmentStatus
 from consult.signals import Panel
 from consult.toolkit.sections import can_discuss
 
@@ -46,16 +47,18 @@ def live_context(section: Any, user: Any) -> dict[str, Any]:
     """The part of the panel live events refresh: proposals and amendments."""
     now = proposals.now()
     items = proposals.proposals_of([section.id])[section.id]
+    changes = amendments.amendments_of([section.id])[section.id]
+    members_propose = proposals.members_may_propose(section)
     return {
         "section": section,
+        "open_amendments": [a for a in changes if a.status == AmendmentStatus.OPEN],
+        "decided_amendments": [a for a in changes if a.status != AmendmentStatus.OPEN],
         "open_proposals": [p for p in items if p.is_open(now)],
         "closed_proposals": [p for p in items if not p.is_open(now)],
         "own_votes": {p.id: proposals.own_vote(p, user) for p in items},
         "members": len(positions.active_members()),
-        "can_open": proposals.can_open(user, section),
-        "rules_form": RulesForm(
-            formdata=None, members_propose=proposals.members_may_propose(section)
-        ),
+        "can_open": user.is_secretariat or members_propose,
+        "rules_form": RulesForm(formdata=None, members_propose=members_propose),
     }
 
 
@@ -65,9 +68,15 @@ def history_panel(app: Any, section: Any, user: Any) -> Panel | None:
         return None
     items = proposals.proposals_of([section.id])[section.id]
     decided = [p for p in items if p.outcome is not None]
+    changes = amendments.amendments_of([section.id])[section.id]
     return Panel(
         _l("Decisions"),
         "decisions/_history.html",
-        {"section": section, "proposals": decided, "stylesheets": ["css/decisions.css"]},
+        {
+            "section": section,
+            "proposals": decided,
+            "amendments": [a for a in changes if a.status != AmendmentStatus.OPEN],
+            "stylesheets": ["css/decisions.css"],
+        },
         order=10,
     )

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from consult.accounts.models import Constituency, User
@@ -121,13 +122,25 @@ class SectionPositions:
         return self.by_constituency.get(constituency_id) or Tally()
 
 
+_MEMBERS = "consult.decisions.active_members"
+
+
 def active_members() -> list[User]:
-    """Members whose stance is awaited: every active account, by name."""
-    return list(
+    """Members whose stance (and answers) are awaited: every active account, by name.
+
+    Loaded once per request: a section page counts them for its positions and its proposals.
+    """
+    cached = request.environ.get(_MEMBERS) if has_request_context() else None
+    if cached is not None:
+        return cached
+    members = list(
         db.session.scalars(
             select(User).where(User.active.is_(True)).order_by(User.display_name, User.id)
         )
     )
+    if has_request_context():
+        request.environ[_MEMBERS] = members
+    return members
 
 
 def positions(section_ids: list[int]) -> dict[int, SectionPositions]:

@@ -8,7 +8,8 @@
   var part = box.querySelector("[data-live-part]");
   var status = box.querySelector(".live-status");
   var sectionId = Number(box.dataset.section);
-  var proposalId = box.dataset.proposal ? Number(box.dataset.proposal) : null;
+  var filterKey = box.dataset.filterKey || null;
+  var filterValue = filterKey ? Number(box.dataset.filterValue) : null;
   var loading = false;
   var again = false;
   var joinedOnce = false;
@@ -39,9 +40,21 @@
       joinedOnce = true;
     });
   });
+  /* "Propose an amendment": the passage selected in the section's text goes into the form. */
+  var amend = document.querySelector("[data-amend-link]");
+  var text = document.querySelector(".section-body");
+  if (amend && text) {
+    amend.addEventListener("click", function () {
+      var selection = window.getSelection ? String(window.getSelection()) : "";
+      if (selection.trim() && text.contains(window.getSelection().anchorNode)) {
+        amend.href = amend.dataset.amendLink + "?passage=" + encodeURIComponent(selection.trim());
+      }
+    });
+  }
+
   socket.on("decision", function (event) {
     if (!event || event.section_id !== sectionId) { return; }
-    if (proposalId !== null && event.proposal_id !== proposalId) { return; }
+    if (filterKey && event[filterKey] !== filterValue) { return; }
     refresh();
   });
 }());
