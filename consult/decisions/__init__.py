@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from consult import signals
     from consult.decisions import (  # noqa: F401  (register tables, routes, letters, socket handlers)
         amendment_views,
+        api,
         live,
         models,
         notifications,

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.decisions.models import Amendment, AmendmentComment, AmendmentStatus
 from consult.extensions import db
@@ -157,10 +157,10 @@ def amendments_of(section_ids: list[int]) -> dict[int, list[Amendment]]:
         select(Amendment)
         .where(Amendment.section_id.in_(section_ids))
         .options(
-            selectinload(Amendment.author),
-            selectinload(Amendment.constituency),
-            selectinload(Amendment.decided_by),
-            selectinload(Amendment.comments).selectinload(AmendmentComment.author),
+            joinedload(Amendment.author),
+            joinedload(Amendment.constituency),
+            joinedload(Amendment.decided_by),
+            selectinload(Amendment.comments).joinedload(AmendmentComment.author),
         )
         .order_by(Amendment.id.desc())
     )

@@ -211,5 +211,6 @@ class AmendmentComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     amendment: Mapped[Amendment] = relationship(back_populates="comments")
-    author: Mapped[User] = relationship()
-    constituency: Mapped[Constituency | None] = relationship()
+    #: Joined: every list of comments shows who wrote them.
+    author: Mapped[User] = relationship(lazy="joined")
+    constituency: Mapped[Constituency | None] = relationship(lazy="joined")

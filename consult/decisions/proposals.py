@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.database import utcnow
@@ -152,7 +152,9 @@ def record_outcome(
 
 
 def proposals_of(section_ids: list[int]) -> dict[int, list[Proposal]]:
-    """The proposals of these sections, newest first, with their votes (two queries)."""
+    """The proposals of these sections, newest first, with their votes and the officers named
+    (two queries, however many there are: many-to-one rows are joined, so that a list with
+    no outcome yet costs what one with outcomes costs)."""
     found: dict[int, list[Proposal]] = {section_id: [] for section_id in section_ids}
     if not section_ids:
         return found
@@ -161,6 +163,8 @@ def proposals_of(section_ids: list[int]) -> dict[int, list[Proposal]]:
         .where(Proposal.section_id.in_(section_ids))
         .options(
             selectinload(Proposal.votes),
+            joinedload(Proposal.opened_by),
+            joinedload(Proposal.outcome_by),
         )
         .order_by(Proposal.id.desc())
     )
