@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from consult.decisions import (  # noqa: F401  (register tables, routes, letters, socket handlers)
         amendment_views,
         api,
+        export,
         live,
         models,
         notifications,
