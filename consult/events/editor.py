@@ -210,6 +210,7 @@ def admin_add_rule(event_id: int):
             rule.country_group = value
         else:
             rule.constituency_id = int(value)
+        rule.taken = allocation.confirmed_of(rule)
         db.session.add(rule)
 
     try:

@@ -122,9 +122,23 @@ def register(slug: str):
             position=form.position.data or "",
             accessibility_needs=form.accessibility_needs.data or "",
             consent_listed=form.consent_listed.data,
+            language=current_language(),
         )
+        # what the answer needs, noted before the commit expires the registration
+        seen: dict = {}
+
+        def then(outcome: allocation.Outcome) -> None:
+            _queue_letters(outcome)
+            registration = outcome.registration
+            seen.update(
+                status=registration.status,
+                event=registration.event_id,
+                arrival=registration.arrival,
+                token=notifications.manage_token(registration),
+            )
+
         try:
-            outcome = allocation.register(event.id, data, then=_queue_letters)
+            allocation.register(event.id, data, then=then)
         except allocation.RegistrationRefused as refusal:
             if refusal.field == "email":
                 form.email.errors.append(_refusal_for(event, data.email, refusal))
@@ -133,22 +147,16 @@ def register(slug: str):
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
         else:
-            registration = outcome.registration
-            position = allocation.waiting_position(registration)
-            flash(_status_message(registration, position), "success")
-            return redirect(
-                url_for("events.manage", token=notifications.manage_token(registration)), 303
-            )
+            waiting = seen["status"] is Status.WAITING
+            position = allocation.place_in_line(seen["event"], seen["arrival"]) if waiting else None
+            flash(_status_message(seen["status"], position), "success")
+            return redirect(url_for("events.manage", token=seen["token"]), 303)
     status = INVALID if form.is_submitted() else 200
     return render_template("events/register.html", event=event, form=form, closed=None), status
 
 
 def _queue_letters(outcome: allocation.Outcome) -> None:
-    """Inside the registration's transaction: the registrant's letter, and those seated first.
-
-    The registration keeps the language of this page: every later letter is written in it.
-    """
-    outcome.registration.language = current_language()
+    """Inside the registration's transaction: the registrant's letter, and those seated first."""
     notifications.queue_promotions(outcome.promoted)
     notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
 
@@ -176,16 +184,16 @@ def _refusal_for(event: Event, email: str, refusal: allocation.RegistrationRefus
     )
 
 
-def _status_message(registration: Registration, position: int | None) -> str:
-    if registration.status is Status.CONFIRMED:
+def _status_message(status: Status, position: int | None) -> str:
+    if status is Status.CONFIRMED:
         return _("Your seat is confirmed. An e-mail with the calendar invitation is on its way.")
-    if registration.status is Status.WAITING:
+    if status is Status.WAITING:
         return _(
             "The event is full: you are number %(position)d on the waiting list. "
             "We will e-mail you if a seat becomes yours.",
             position=position or 0,
         )
-    if registration.status is Status.PENDING:
+    if status is Status.PENDING:
         return _("Your registration awaits the Secretariat's approval. We will e-mail you.")
     return _("Your registration is cancelled.")
 

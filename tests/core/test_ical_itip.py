@@ -25,7 +25,7 @@ from consult.demo import SECRETARIAT_EMAIL, load_demo
 from consult.events.models import Event
 from consult.extensions import db
 from tests.calendars import disguised, wrong_readings
-from tests.conftest import links_in, sign_in
+from tests.conftest import links_in, post_acknowledging, sign_in
 from tests.events.conftest import form_data
 from tests.services import require
 
@@ -110,18 +110,18 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
     sign_in(client, secretariat)
     mailbox.clear()
     start = upcoming.starts_at + timedelta(days=35)  # inside the cadence window
-    response = client.post(
-        f"/calls/series/{series.id}/confirm", data={"start": start.isoformat(), "acknowledged": "1"}
+    response = post_acknowledging(
+        client, f"/calls/series/{series.id}/confirm", data={"start": start.isoformat()}
     )
     assert response.status_code == 302
     call = db.session.scalars(select(Call).where(Call.starts_at == start)).one()
     moved = start.astimezone(ZoneInfo(secretariat.timezone)) + timedelta(days=1)
-    client.post(
+    post_acknowledging(
+        client,
         f"/calls/{call.id}/reschedule",
         data={
             "day": moved.date().isoformat(),
             "time": moved.strftime("%H:%M"),
-            "acknowledged": "1",
         },
     )
     assert db.session.get(Call, call.id).sequence == 1
