@@ -1,8 +1,8 @@
 """decisions: members' own stances, proposals and votes, amendments
 
 Revision ID: 8b4e57abec5c
-Revises: c3a1f0e2b7d4
-Create Date: 2026-11-30 04:28:35.719598
+Revises: 5e7c2d9a1b30
+Create Date: 2026-11-30 04:45:00
 
 Each member's latest stance stated with a comment (neither deleted nor hidden) becomes their
 own current stance on the section, with that comment as its history.
@@ -15,7 +15,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = '8b4e57abec5c'
-down_revision = 'c3a1f0e2b7d4'
+down_revision = '5e7c2d9a1b30'
 branch_labels = None
 depends_on = None
 
