@@ -24,9 +24,11 @@ def init_app(app: Flask) -> None:
         proposal_views,
         views,
     )
+    from consult.decisions.demo import seed_decisions
     from consult.decisions.panels import history_panel, section_panel
     from consult.decisions.positions import on_stance_stated
     from consult.decisions.reminders import send_proposal_reminders_command
+    from consult.demo import Seeder
     from consult.navigation import NavItem
 
     app.register_blueprint(bp)
@@ -36,4 +38,5 @@ def init_app(app: Flask) -> None:
     signals.section_panels.connect(section_panel, app)
     signals.section_history.connect(history_panel, app)
     signals.stance_stated.connect(on_stance_stated, app)
+    signals.provide(signals.demo_seeders, app, Seeder(seed_decisions, order=45))
     app.cli.add_command(send_proposal_reminders_command)
