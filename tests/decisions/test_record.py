@@ -3,7 +3,10 @@ each constituency's position and their outcomes."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+
+from pypdf import PdfReader
 
 from consult.database import utcnow
 from consult.decisions.models import Choice, Proposal, Vote
@@ -83,3 +86,30 @@ def test_the_record_is_for_members(client, make_section):
     """Are visitors sent to sign in, and an unknown section a 404 for members?"""
     section = make_section(published=True)
     assert client.get(f"/toolkit/sections/{section.id}/record").status_code == 302
+
+
+def test_the_record_as_a_pdf_that_a_reader_opens(
+    client, make_member, make_secretariat, make_section
+):
+    """Is the record a valid PDF (read strictly by pypdf) holding the text, the amendment with its
+    marks and the members' names, a long text running onto further pages?"""
+    long_text = TEXT + "\n\n" + "Initiatives publish what they achieve, year by year. " * 200
+    section = make_section(title="Reporting – “annual”", body=long_text)
+    sign_in(client, make_member(name="Business Delegate", constituency="business"))
+    client.post(
+        f"/toolkit/sections/{section.id}/amendments/new",
+        data={"passage": "every year", "replacement": "every two years", "reason": ""},
+    )
+    sign_in(client, make_secretariat())
+    response = client.get(f"/toolkit/sections/{section.id}/record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f"toolkit-section-{section.id}-record.pdf" in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data), strict=True)
+    assert len(reader.pages) >= 3
+    assert reader.metadata.title == "Reporting – “annual”"
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Text (version 1, not yet adopted)" in text
+    assert "Amendment" in text and "Business Delegate (Business and industry)" in text
+    assert "[-year-]{+two years+}" in text.replace("\n", " ")
+    assert "Initiatives publish what they achieve" in text
+    assert client.get("/toolkit/sections/999999/record.pdf").status_code == 404
