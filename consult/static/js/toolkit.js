@@ -164,7 +164,7 @@
     }
   }
 
-  function insert(node, info) {
+  function insert(node, info, message) {
     var list = document.getElementById("thread-items");
     var parent = info.parent_id ? article(info.parent_id) : null;
     if (!list || (info.parent_id && !parent)) { return false; }
@@ -174,6 +174,7 @@
       setPlace(node, 0, String(info.id));
     }
     keepInView(function () {
+      if (message) { say(message); }  /* inside: a longer message must not move the thread */
       var empty = list.querySelector(".empty");
       if (empty) { empty.remove(); }
       if (parent) {
@@ -213,11 +214,9 @@
     delete nodeWanted[info.id];
     if (event.kind === "created") {
       if (old) { return true; }
-      if (!insert(node, info)) { return false; }
-      if (info.author_id !== settings.user) {
-        say(root.dataset.textNew.replace("{name}", info.author || root.dataset.textSomeone));
-      }
-      return true;
+      var message = info.author_id === settings.user ? "" :
+        root.dataset.textNew.replace("{name}", info.author || root.dataset.textSomeone);
+      return insert(node, info, message);
     }
     if (!old) { return info.state === "deleted"; }  /* already gone from this page */
     if (info.state === "hidden" && settings.secretariat) {
