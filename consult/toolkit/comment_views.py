@@ -13,7 +13,9 @@ from consult.forms import INVALID, ButtonForm, parse_id
 from consult.toolkit import bp, discussion, live, nodes, notifications
 from consult.toolkit.forms import (
     CommentForm,
+    DirectMailForm,
     EditCommentForm,
+    FollowForm,
     HideForm,
     PreferenceForm,
     ReplyForm,
@@ -201,3 +203,37 @@ def preferences():
     status = INVALID if form.errors else 200
     page = notifications.preference_page(current_user)
     return render_template("toolkit/preferences.html", **page), status
+
+
+@bp.post("/toolkit/notifications/direct")
+@member_required
+def direct_mail():
+    """Choose whether replies and mentions are e-mailed at once (from the profile page)."""
+    form = DirectMailForm()
+    if not form.validate_on_submit():
+        abort(400)
+    notifications.set_direct_mail(current_user, bool(form.at_once.data))
+    db.session.commit()
+    flash(_("Your e-mail choice is saved."), "success")
+    return redirect(url_for("accounts.profile"), code=303)
+
+
+@bp.post("/toolkit/sections/<int:section_id>/follow")
+@member_required
+def follow(section_id: int):
+    """Follow a section (each new version of its text is e-mailed), or stop."""
+    section = readable_section(section_id)
+    form = FollowForm()
+    if not form.validate_on_submit() or form.follow.data not in ("0", "1"):
+        abort(400)
+    following = form.follow.data == "1"
+    notifications.set_follow(current_user, section.id, following)
+    db.session.commit()
+    if following:
+        flash(
+            _("You follow this section: each new version of its text is e-mailed to you."),
+            "success",
+        )
+    else:
+        flash(_("You no longer follow this section."), "success")
+    return redirect(url_for("toolkit.section", section_id=section.id), code=303)

@@ -70,6 +70,7 @@ def section_page(item: Section, comment_form: CommentForm | None = None) -> str:
             positions=positions.positions([item.id]).get(item.id) or positions.SectionPositions(),
             constituencies=positions.constituencies(),
             live_settings=live_settings(),
+            following=notifications.follows(current_user, item.id),
             preference_form=PreferenceForm(
                 frequency=notifications.own_preference(current_user, item.id),
                 section_id=item.id,
@@ -145,9 +146,11 @@ def edit_section(section_id: int):
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
-        sections.update_section(
+        versioned = sections.update_section(
             item, author=current_user, note=(form.note.data or "").strip(), **_apply_form(form)
         )
+        if versioned:
+            notifications.queue_new_version(item, current_user)
         db.session.commit()
         flash(_("Section saved."), "success")
         return redirect(url_for("toolkit.section", section_id=item.id))
