@@ -242,17 +242,23 @@ def agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     call, attendance = _invitation(params)
     if call.status is not CallStatus.CONFIRMED:
         raise NothingToSend("the call is no longer confirmed")
+    return _agenda(call, attendance, _l("Agenda: %(name)s", name=call.series.name))
+
+
+def _agenda(call: Call, attendance: Any, subject: str, *, published: bool = False) -> mail.Message:
+    """The agenda letter: every item's time in the member's zone, with the answer links."""
     return mail.compose(
         attendance.user,
         "calls/agenda",
-        _l("Agenda: %(name)s", name=call.series.name),
+        subject,
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),
         items=call.published_agenda,
         times=item_clock(call, call.published_agenda, attendance.user),
         links=rsvp_links(attendance),
-        page=external_url("calls.call", call_id=call.id),
+        page=external_url("calls.call", call_id=call.id, _anchor="agenda" if published else None),
+        published=published,
     )
 
 
@@ -283,20 +289,18 @@ MINUTES = "calls.minutes"
 
 def queue_published_agenda(call: Call) -> None:
     """Queue the agenda, just published, for every active invitee."""
-    for attendance in call.attendances:
-        if attendance.user.active:
-            enqueue(
-                attendance.user.email,
-                AGENDA_PUBLISHED,
-                {"call": call.id, "user": attendance.user_id},
-            )
+    _queue_for_invitees(call, AGENDA_PUBLISHED)
 
 
 def queue_minutes(call: Call) -> None:
     """Queue the circulated minutes for every active invitee."""
+    _queue_for_invitees(call, MINUTES)
+
+
+def _queue_for_invitees(call: Call, kind: str) -> None:
     for attendance in call.attendances:
         if attendance.user.active:
-            enqueue(attendance.user.email, MINUTES, {"call": call.id, "user": attendance.user_id})
+            enqueue(attendance.user.email, kind, {"call": call.id, "user": attendance.user_id})
 
 
 @letter(AGENDA_PUBLISHED, label=_l("Call agenda published"), on_result=_record)
@@ -305,17 +309,10 @@ def published_agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Mess
     call, attendance = _invitation(params)
     if call.status is not CallStatus.CONFIRMED or call.agenda_published_at is None:
         raise NothingToSend("the call is no longer confirmed, or its agenda not published")
-    return mail.compose(
-        attendance.user,
-        "calls/agenda",
+    return _agenda(
+        call,
+        attendance,
         _l("Agenda published: %(name)s", name=call.series.name),
-        call=call,
-        user=attendance.user,
-        when=local_when(call, attendance.user),
-        items=call.published_agenda,
-        times=item_clock(call, call.published_agenda, attendance.user),
-        links=rsvp_links(attendance),
-        page=external_url("calls.call", call_id=call.id, _anchor="agenda"),
         published=True,
     )
 

@@ -11,7 +11,7 @@ from consult.calls import bp, notifications, services
 from consult.calls.forms import AnswerForm
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import render_form
 from consult.tokens import InvalidToken, read_token
 
 
@@ -79,5 +79,4 @@ def rsvp(call_id: int, user_id: int, token: str):
         services.answer(attendance, notifications.ANSWERS[form.answer.data])
         db.session.commit()
         return render_template("calls/rsvp.html", attendance=attendance, form=form, done=True)
-    status = INVALID if form.is_submitted() else 200
-    return render_template("calls/rsvp.html", attendance=attendance, form=form, done=False), status
+    return render_form("calls/rsvp.html", form, attendance=attendance, done=False)

@@ -21,7 +21,7 @@ from consult.calls.planner import best_on_day, explain, plan_call, window
 from consult.calls.poll_models import Availability
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, ButtonForm, select_choices
+from consult.forms import ButtonForm, render_form, select_choices
 
 
 @bp.get("/calls")
@@ -80,8 +80,7 @@ def edit_series(series_id: int | None = None):
             db.session.commit()
             flash(_("The series is saved."), "success")
             return redirect(url_for("calls.plan", series_id=series.id))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("calls/series_form.html", form=form, series=series), status
+    return render_form("calls/series_form.html", form, series=series)
 
 
 def _day_param(first: date, last: date, default: date) -> date:
