@@ -157,7 +157,7 @@
 
   /* A deleted comment leaves the thread once no reply hangs from it (as on the server). */
   function prune(node) {
-    while (node && node.dataset.state === "deleted" && !hasReplies(node) && replyForm.parentNode !== node) {
+    while (node && node.classList.contains("state-deleted") && !hasReplies(node) && replyForm.parentNode !== node) {
       var parentId = node.dataset.parent;
       node.remove();
       node = parentId ? article(parentId) : null;
