@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from consult.accounts.models import Role, User
 from consult.config import normalise_database_url
-from tests.browser import chromium
+from tests.browser import axe_violations, chromium
 from tests.toolkit.livehelpers import (
     browser_session,
     csrf_token,
@@ -42,6 +42,7 @@ def _make_secretariat(database_url: str, user_id: int) -> None:
 
 
 def _open(driver: Any, base_url: str, user_id: int, section_id: int) -> None:
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -49,9 +50,12 @@ def _open(driver: Any, base_url: str, user_id: int, section_id: int) -> None:
     driver.get(f"{base_url}/static/css/toolkit.css")
     driver.add_cookie({"name": "session", "value": session_cookie(user_id), "path": "/"})
     driver.get(f"{base_url}/toolkit/sections/{section_id}")
-    WebDriverWait(driver, 20).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, "#discussion[data-live='joined']"))
-    )
+    try:  # generous: the machine running the tests may be busy
+        WebDriverWait(driver, 60).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, "#discussion[data-live='joined']"))
+        )
+    except TimeoutException as error:
+        raise AssertionError(f"the page did not join its room: {driver.current_url}") from error
 
 
 def _state(driver: Any) -> dict:
@@ -97,7 +101,7 @@ def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_datab
         writer = stack.enter_context(chromium())
         _open(reader, base, reader_id, section_id)
         _open(writer, base, writer_id, section_id)
-        wait = WebDriverWait(reader, 20)
+        wait = WebDriverWait(reader, 40)
 
         # the reader starts a reply to the last comment, scrolled down to it, and types
         reader.execute_script("window.__marker = 'same page'; window.__anchor = 'reply-form';")
@@ -204,6 +208,7 @@ def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_datab
         wait.until(lambda d: not d.find_elements(By.ID, f"comment-{reply_id}"))
         unchanged()
         assert reader.execute_script(THREAD_FETCHES) == 0
+        assert axe_violations(reader) == []  # the patched thread as accessible as a served one
 
 
 #: Keeps the socket the page's script opens, so that the test can drop and restore it.
@@ -237,7 +242,7 @@ def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_data
     with chromium() as reader:
         reader.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CATCH_SOCKET})
         _open(reader, base, reader_id, seeded.section_id)
-        wait = WebDriverWait(reader, 30)
+        wait = WebDriverWait(reader, 40)
         reader.execute_script("window.__marker = 'same page';")
 
         reader.execute_script("window.__socket.disconnect();")
