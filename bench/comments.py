@@ -139,11 +139,24 @@ def seed(url: str, comments: int) -> tuple[list[int], int]:
     return ids, section_id
 
 
+_started: list[LiveServer] = []
+
+
 def start(env: dict[str, str], **options: object) -> LiveServer:
     """Start one gunicorn process (quietly: LiveServer leaves its log file to the collector)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        return LiveServer(env=env, connections=4000, **options).start(timeout=60)
+        server = LiveServer(env=env, connections=4000, **options).start(timeout=60)
+    _started.append(server)
+    return server
+
+
+def print_logs() -> None:
+    """The end of every server's log (on a failure, before the temporary folder goes)."""
+    for server in _started:
+        if server.log_path and server.log_path.exists():
+            tail = server.log_path.read_text(errors="replace")[-3000:]
+            print(f"--- {server.log_path.name} ---\n{tail}", file=sys.stderr)
 
 
 def worker_cpu(server: LiveServer) -> float:
@@ -290,146 +303,154 @@ def main() -> None:
     fast_posts, slow_posts = (20, 8) if args.quick else (50, 20)
 
     with tempfile.TemporaryDirectory() as tmp:
-        instance = Path(tmp)
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
-        prepare_database(url)
-        users, section = seed(url, comments=100)
-        reader, author = users[-1], users[0]
-        env = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": LIVE_SECRET,
-            "INSTANCE_PATH": str(instance),
-            "MAIL_SERVER": "",
-            "MAIL_OUTBOX_DIR": str(instance / "outbox"),
-            "RATELIMIT_ENABLED": "false",
-            "SOCKETIO_MESSAGE_QUEUE": "",
-            "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS": "5000",
-        }
-        print(
-            f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
-            f"cpus={os.cpu_count()}  database={url.split(':')[0]}  "
-            "servers: gunicorn -k gevent -w 1 (Consult and bare Flask-SocketIO)"
-        )
-        cookie = session_cookie(reader)
-        consult = start(env)
-        bare = start({"INSTANCE_PATH": str(instance)}, target="bench.bare_socketio:app")
-        ratios: dict[int, float] = {}
-        lost = 0
         try:
-            consult_posts = consult_target(consult.url, section, author)
-            probe = Crowd(consult.url, cookie, section, 1).connect()
-            fan_out(consult_posts, [probe], 2, 2.0)  # warm up, and learn the message size
-            size = len(probe.sample or "") or 1500
-            probe.close()
-            bare_posts = bare_target(bare.url, section, size)
-            print(f"message size: {size} bytes (Consult's event; the bare server sends as many)")
-
-            p95s: dict[tuple[str, int], float] = {}
-            for clients, rate, posts in ((200, 10.0, fast_posts), (500, 1.0, slow_posts)):
-                for name, server, target, crowd_cookie in (
-                    ("bare", bare, bare_posts, None),
-                    ("Consult", consult, consult_posts, cookie),
-                ):
-                    crowd = Crowd(server.url, crowd_cookie, section, clients).connect()
-                    try:
-                        result = fan_out(target, [crowd], posts, rate)
-                    finally:
-                        crowd.close()
-                    label = f"{clients} clients, {rate:g} posts/s"
-                    print(summary(f"post-to-arrival, {label}, {name}", result.delays))
-                    print(summary(f"  POST, {label}, {name}", result.posts))
-                    print(f"  lost: {result.lost}")
-                    lost += result.lost
-                    p95s[(name, clients)] = percentile(result.delays, 0.95)
-                    p95s[(name + "-p50", clients)] = statistics.median(result.delays)
-                ratios[clients] = p95s[("Consult", clients)] / p95s[("bare", clients)]
-                print(
-                    f"  Consult/bare at {clients}: p50 "
-                    f"{p95s[('Consult-p50', clients)] / p95s[('bare-p50', clients)]:.2f}x, "
-                    f"p95 {ratios[clients]:.2f}x"
-                )
-
-            # CPU per post with 200 open pages, before (refetch on every event) and after.
-            pool = ThreadPoolExecutor(max_workers=32)
-            fetched = [0]
-            lock = threading.Lock()
-            page_http = threading.local()
-
-            def refetch(_client: int) -> None:
-                if not hasattr(page_http, "http"):
-                    page_http.http = requests.Session()
-                    page_http.http.cookies.set("session", cookie, domain="127.0.0.1", path="/")
-                page_http.http.get(
-                    f"{consult.url}/toolkit/sections/{section}/thread",
-                    headers={"Connection": "close"},
-                    timeout=120,
-                ).raise_for_status()
-                with lock:
-                    fetched[0] += 1
-
-            for label, on_event in (
-                ("after (the event applied as it is)", None),
-                ("before (every page fetches the thread again)", lambda c: pool.submit(refetch, c)),
-            ):
-                fetched[0] = 0
-                crowd = Crowd(consult.url, cookie, section, 200, on_event=on_event).connect()
-                try:
-                    result = fan_out(
-                        consult_posts,
-                        [crowd],
-                        10,
-                        1.0,
-                        cpu_of=consult,
-                        refetches=(lambda: fetched[0]) if on_event else None,
-                    )
-                finally:
-                    crowd.close()
-                print(f"server CPU per post, 200 pages, {label}: {result.cpu_per_post:.3f} s")
-                lost += result.lost
-            pool.shutdown()
-
-            quiet = idle_gets(consult.url, 60)
-            print(summary("GET /, no socket open", quiet))
-            idle = Crowd(consult.url, cookie, section, 1000).connect()
-            try:
-                busy = idle_gets(consult.url, 60)
-            finally:
-                idle.close()
-            print(summary("GET /, 1,000 idle sockets open (signed in, joined)", busy))
-            idle_ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
-        finally:
-            consult.stop()
-
-        (instance / "a").mkdir()
-        (instance / "b").mkdir()
-        channel = f"consult-bench-{uuid.uuid4().hex}"
-        queue_env = {**env, "SOCKETIO_MESSAGE_QUEUE": args.redis, "SOCKETIO_CHANNEL": channel}
-        first = start({**queue_env, "INSTANCE_PATH": str(instance / "a")})
-        second = start({**queue_env, "INSTANCE_PATH": str(instance / "b")})
-        try:
-            target = consult_target(first.url, section, author)
-            crowds = [Crowd(s.url, cookie, section, 250).connect() for s in (first, second)]
-            try:
-                result = fan_out(target, crowds, slow_posts, 1.0)
-            finally:
-                for crowd in crowds:
-                    crowd.close()
-            print(
-                summary("post-to-arrival, 500 clients, 1 post/s, Consult x2 + Redis", result.delays)
-            )
-            print(f"  lost: {result.lost}")
-            lost += result.lost
-            two = percentile(result.delays, 0.95) / p95s[("bare", 500)]
-            print(f"  two Consult processes / one bare process at 500: p95 {two:.2f}x")
-        finally:
-            first.stop()
-            second.stop()
-            bare.stop()
-
+            idle_ratio, ratios, lost = measure(Path(tmp), args, fast_posts, slow_posts)
+        except BaseException:
+            print_logs()
+            raise
     print(
         f"fanout_p95_ratio_200={ratios[200]:.2f} fanout_p95_ratio_500={ratios[500]:.2f} "
         f"lost={lost} idle_get_p95_ratio={idle_ratio:.2f}"
     )
+
+
+def measure(
+    instance: Path, args: argparse.Namespace, fast_posts: int, slow_posts: int
+) -> tuple[float, dict[int, float], int]:
+    """Every measurement, printed as it is made; returns the figures of the last line."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
+    prepare_database(url)
+    users, section = seed(url, comments=100)
+    reader, author = users[-1], users[0]
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": LIVE_SECRET,
+        "INSTANCE_PATH": str(instance),
+        "MAIL_SERVER": "",
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        "RATELIMIT_ENABLED": "false",
+        "SOCKETIO_MESSAGE_QUEUE": "",
+        "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS": "5000",
+    }
+    print(
+        f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
+        f"cpus={os.cpu_count()}  database={url.split(':')[0]}  "
+        "servers: gunicorn -k gevent -w 1 (Consult and bare Flask-SocketIO)"
+    )
+    cookie = session_cookie(reader)
+    consult = start(env)
+    bare = start({"INSTANCE_PATH": str(instance)}, target="bench.bare_socketio:app")
+    ratios: dict[int, float] = {}
+    lost = 0
+    try:
+        consult_posts = consult_target(consult.url, section, author)
+        probe = Crowd(consult.url, cookie, section, 1).connect()
+        fan_out(consult_posts, [probe], 2, 2.0)  # warm up, and learn the message size
+        size = len(probe.sample or "") or 1500
+        probe.close()
+        bare_posts = bare_target(bare.url, section, size)
+        print(f"message size: {size} bytes (Consult's event; the bare server sends as many)")
+
+        p95s: dict[tuple[str, int], float] = {}
+        for clients, rate, posts in ((200, 10.0, fast_posts), (500, 1.0, slow_posts)):
+            for name, server, target, crowd_cookie in (
+                ("bare", bare, bare_posts, None),
+                ("Consult", consult, consult_posts, cookie),
+            ):
+                crowd = Crowd(server.url, crowd_cookie, section, clients).connect()
+                try:
+                    result = fan_out(target, [crowd], posts, rate)
+                finally:
+                    crowd.close()
+                label = f"{clients} clients, {rate:g} posts/s"
+                print(summary(f"post-to-arrival, {label}, {name}", result.delays))
+                print(summary(f"  POST, {label}, {name}", result.posts))
+                print(f"  lost: {result.lost}")
+                lost += result.lost
+                p95s[(name, clients)] = percentile(result.delays, 0.95)
+                p95s[(name + "-p50", clients)] = statistics.median(result.delays)
+            ratios[clients] = p95s[("Consult", clients)] / p95s[("bare", clients)]
+            print(
+                f"  Consult/bare at {clients}: p50 "
+                f"{p95s[('Consult-p50', clients)] / p95s[('bare-p50', clients)]:.2f}x, "
+                f"p95 {ratios[clients]:.2f}x"
+            )
+
+        # CPU per post with 200 open pages, before (refetch on every event) and after.
+        pool = ThreadPoolExecutor(max_workers=32)
+        fetched = [0]
+        lock = threading.Lock()
+        page_http = threading.local()
+
+        def refetch(_client: int) -> None:
+            if not hasattr(page_http, "http"):
+                page_http.http = requests.Session()
+                page_http.http.cookies.set("session", cookie, domain="127.0.0.1", path="/")
+            page_http.http.get(
+                f"{consult.url}/toolkit/sections/{section}/thread",
+                headers={"Connection": "close"},
+                timeout=120,
+            ).raise_for_status()
+            with lock:
+                fetched[0] += 1
+
+        for label, on_event in (
+            ("after (the event applied as it is)", None),
+            ("before (every page fetches the thread again)", lambda c: pool.submit(refetch, c)),
+        ):
+            fetched[0] = 0
+            crowd = Crowd(consult.url, cookie, section, 200, on_event=on_event).connect()
+            try:
+                result = fan_out(
+                    consult_posts,
+                    [crowd],
+                    10,
+                    1.0,
+                    cpu_of=consult,
+                    refetches=(lambda: fetched[0]) if on_event else None,
+                )
+            finally:
+                crowd.close()
+            print(f"server CPU per post, 200 pages, {label}: {result.cpu_per_post:.3f} s")
+            lost += result.lost
+        pool.shutdown()
+
+        quiet = idle_gets(consult.url, 60)
+        print(summary("GET /, no socket open", quiet))
+        idle = Crowd(consult.url, cookie, section, 1000).connect()
+        try:
+            busy = idle_gets(consult.url, 60)
+        finally:
+            idle.close()
+        print(summary("GET /, 1,000 idle sockets open (signed in, joined)", busy))
+        idle_ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
+    finally:
+        consult.stop()
+
+    (instance / "a").mkdir()
+    (instance / "b").mkdir()
+    channel = f"consult-bench-{uuid.uuid4().hex}"
+    queue_env = {**env, "SOCKETIO_MESSAGE_QUEUE": args.redis, "SOCKETIO_CHANNEL": channel}
+    first = start({**queue_env, "INSTANCE_PATH": str(instance / "a")})
+    second = start({**queue_env, "INSTANCE_PATH": str(instance / "b")})
+    try:
+        target = consult_target(first.url, section, author)
+        crowds = [Crowd(s.url, cookie, section, 250).connect() for s in (first, second)]
+        try:
+            result = fan_out(target, crowds, slow_posts, 1.0)
+        finally:
+            for crowd in crowds:
+                crowd.close()
+        print(summary("post-to-arrival, 500 clients, 1 post/s, Consult x2 + Redis", result.delays))
+        print(f"  lost: {result.lost}")
+        lost += result.lost
+        two = percentile(result.delays, 0.95) / p95s[("bare", 500)]
+        print(f"  two Consult processes / one bare process at 500: p95 {two:.2f}x")
+    finally:
+        first.stop()
+        second.stop()
+        bare.stop()
+    return idle_ratio, ratios, lost
 
 
 if __name__ == "__main__":

@@ -78,26 +78,37 @@ class Crowd:
         return self
 
     def _read(self) -> None:
+        """Read raw bytes and cut them into frames here: one ``recv`` takes every frame that
+        has arrived (websocket-client would make three system calls per frame)."""
+        buffers: dict[int, bytearray] = {}
         while not self._stop.is_set():
             for key, _ in self._selector.select(timeout=0.2):
                 index = key.data
-                ws = self.sockets[index]
                 try:
-                    message = ws.recv()
-                except Exception:
+                    data = key.fileobj.recv(1 << 18)
+                except OSError:
+                    data = b""
+                if not data:
                     self._selector.unregister(key.fileobj)
                     self.closed_by_server += 1
                     continue
                 now = time.perf_counter()
-                if message == "2":
-                    ws.send("3")
-                elif message.startswith(f"42{NAMESPACE},"):
-                    self.sample = self.sample or message
-                    found = TOKEN.search(message)
-                    if found:
-                        self.arrivals.append((index, int(found[1]), int(found[2]), now))
-                        if self.on_event is not None:
-                            self.on_event(index)
+                buffer = buffers.setdefault(index, bytearray())
+                buffer += data
+                for payload in _frames(buffer):
+                    self._heard(index, payload, now)
+
+    def _heard(self, index: int, payload: bytes, now: float) -> None:
+        if payload == b"2":
+            self.sockets[index].send("3")
+        elif payload.startswith(b"42" + NAMESPACE.encode() + b","):
+            message = payload.decode()
+            self.sample = self.sample or message
+            found = TOKEN.search(message)
+            if found:
+                self.arrivals.append((index, int(found[1]), int(found[2]), now))
+                if self.on_event is not None:
+                    self.on_event(index)
 
     def count(self, run: int) -> int:
         """Arrivals of ``run``'s posts so far."""
@@ -112,3 +123,26 @@ class Crowd:
             with contextlib.suppress(Exception):  # already closed by the server
                 ws.close(timeout=1)
         self._selector.close()
+
+
+def _frames(buffer: bytearray) -> list[bytes]:
+    """Take the complete frames off the front of ``buffer`` (a server's frames are unmasked;
+    Socket.IO sends each message whole, in one text frame)."""
+    frames = []
+    while len(buffer) >= 2:
+        length, start = buffer[1] & 0x7F, 2
+        if length == 126:
+            if len(buffer) < 4:
+                break
+            length, start = int.from_bytes(buffer[2:4], "big"), 4
+        elif length == 127:
+            if len(buffer) < 10:
+                break
+            length, start = int.from_bytes(buffer[2:10], "big"), 10
+        if len(buffer) < start + length:
+            break
+        opcode = buffer[0] & 0x0F
+        if opcode in (0x1, 0x2):
+            frames.append(bytes(buffer[start : start + length]))
+        del buffer[: start + length]
+    return frames
