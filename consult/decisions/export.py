@@ -18,7 +18,7 @@ from consult.decisions import amendments, bp, pdf, positions, proposals
 from consult.decisions.views import discussable_section
 from consult.i18n.content import localized
 from consult.i18n.formats import format_datetime
-from consult.redline import Run, redline
+from consult.redline import Run
 from consult.toolkit.models import SectionStatus, SectionVersion
 from consult.toolkit.sections import versions_of
 
@@ -39,6 +39,7 @@ def adopted_version(versions: list[SectionVersion]) -> SectionVersion | None:
 def record_context(section: Any) -> dict[str, Any]:
     """Everything the record holds, oldest amendment and proposal first."""
     versions = versions_of(section)
+    texts = {v.number: v.body for v in versions}
     members = positions.active_members()
     items = proposals.proposals_of([section.id])[section.id]
     return {
@@ -46,7 +47,7 @@ def record_context(section: Any) -> dict[str, Any]:
         "versions": versions,
         "adopted": adopted_version(versions),
         "amendments": [
-            AmendmentRecord(a, redline(a.passage, a.replacement))
+            AmendmentRecord(a, amendments.in_context(a, texts.get(a.version)))
             for a in reversed(amendments.amendments_of([section.id])[section.id])
         ],
         "proposals": [(p, proposals.answers(p, members)) for p in reversed(items)],
