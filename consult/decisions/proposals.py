@@ -173,6 +173,19 @@ def proposals_of(section_ids: list[int]) -> dict[int, list[Proposal]]:
     return found
 
 
+def awaiting(user: Any, now: datetime) -> list[Proposal]:
+    """The open proposals ``user`` has not answered, closing soonest first."""
+    answered = select(Vote.id).where(Vote.proposal_id == Proposal.id, Vote.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.closed_at.is_(None), Proposal.closes_at > now, ~answered.exists())
+            .options(joinedload(Proposal.section))
+            .order_by(Proposal.closes_at)
+        )
+    )
+
+
 @dataclass
 class ConstituencyAnswers:
     """How one constituency answered a proposal, and who in it has not."""

@@ -75,6 +75,7 @@ def test_pages_show_what_each_capability_answers_in_order(client):
     assert _titles(dashboard, "panel") == [
         "Teleconferences",
         "Recent comments",
+        "Proposals awaiting your answer",
         "Open events",
         "Your work programme items",
     ]
@@ -104,6 +105,7 @@ def test_a_receiver_order_places_it_among_the_others(app, client):
         "Teleconferences",
         "Note for CSD Secretariat",
         "Recent comments",
+        "Proposals awaiting your answer",
         "Open events",
         "Your work programme items",
     ]
@@ -287,7 +289,11 @@ def test_app_without_calls_serves_events_demo_and_hooks(reduced_app):
     officer = db.session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert _titles(dashboard, "panel") == ["Recent comments", "Open events"]
+    assert _titles(dashboard, "panel") == [
+        "Recent comments",
+        "Proposals awaiting your answer",
+        "Open events",
+    ]
     nav = _nav(dashboard)
     assert "Events" in nav and "Toolkit" in nav
     assert "Calls" not in nav and "Work programme" not in nav
@@ -326,5 +332,10 @@ def test_calls_serve_their_pages_without_the_work_programme(tmp_path, smtp_serve
         assert "Preparing the consultative forum" in page.get_data(as_text=True)
         assert "Action items" not in page.get_data(as_text=True)
         dashboard = client.get("/dashboard").get_data(as_text=True)
-        assert _titles(dashboard, "panel") == ["Teleconferences", "Recent comments", "Open events"]
+        assert _titles(dashboard, "panel") == [
+            "Teleconferences",
+            "Recent comments",
+            "Proposals awaiting your answer",
+            "Open events",
+        ]
         assert client.get("/actions").status_code == 404
