@@ -328,3 +328,33 @@ def test_the_dashboard_lists_proposals_awaiting_the_members_answer(
     assert "Proposals awaiting your answer" in dashboard and "Agree to the outline?" in dashboard
     _vote(client, proposal, "abstain")
     assert "Agree to the outline?" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_an_agreed_outcome_on_an_older_version_leaves_the_section_as_it_is(
+    client, make_secretariat, make_section
+):
+    """When the section was edited after the proposal opened, is the outcome recorded but the
+    newer text not marked agreed?"""
+    section = make_section(title="Scope", body="First text")
+    sign_in(client, make_secretariat())
+    _open(client, section)
+    proposal = _proposal()
+    client.post(
+        f"/toolkit/sections/{section.id}/edit",
+        data={
+            "title": "Scope",
+            "body": "Second text",
+            "status": "in-discussion",
+            "responsible_id": "",
+        },
+    )
+    client.post(f"/proposals/{proposal.id}/close")
+    client.post(
+        f"/proposals/{proposal.id}/outcome", data={"outcome": "agreed", "statement": "Yes."}
+    )
+    db.session.refresh(section)
+    db.session.refresh(proposal)
+    assert proposal.outcome == Outcome.AGREED
+    assert section.version == 2 and section.status == SectionStatus.IN_DISCUSSION
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "the section is now at version 2" in page
