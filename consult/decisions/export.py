@@ -109,12 +109,12 @@ def record_pdf(context: dict[str, Any]) -> bytes:
                 )
             )
             doc.space()
-        doc.text(adopted.body)
+        doc.text(pdf.markdown_text(adopted.body))
     else:
         doc.heading(_("Text (version %(n)d, not yet adopted)", n=section.version))
         doc.text(_("No version of this section has been agreed yet; this is the current draft."))
         doc.space()
-        doc.text(section.body)
+        doc.text(pdf.markdown_text(section.body))
     doc.heading(_("Versions"))
     for v in reversed(context["versions"]):
         who = v.author.display_name if v.author else ""
@@ -143,7 +143,7 @@ def record_pdf(context: dict[str, Any]) -> bytes:
         doc.runs(item.runs)
         if a.reason:
             doc.space(4)
-            doc.text(f"{_('Why')}: {a.reason}", size=9)
+            doc.text(f"{_('Why')}: {pdf.markdown_text(a.reason)}", size=9)
         if a.decision_reason:
             doc.text(_("Reason: %(reason)s", reason=a.decision_reason), size=9)
     doc.heading(_("Proposals and outcomes"))
@@ -177,7 +177,7 @@ def record_pdf(context: dict[str, Any]) -> bytes:
         if p.outcome:
             doc.space(4)
             doc.text(_("Outcome: %(outcome)s", outcome=p.outcome.label), bold=True)
-            doc.text(p.outcome_statement)
+            doc.text(pdf.markdown_text(p.outcome_statement))
         elif p.is_open(context["now"]):
             doc.text(_("Open: answers are still taken."))
         else:
