@@ -1,7 +1,7 @@
 """decisions: members' own stances, proposals and votes, amendments
 
 Revision ID: 8b4e57abec5c
-Revises: 5e7c2d9a1b30
+Revises: c222017b6d85
 Create Date: 2026-11-30 04:45:00
 
 Each member's latest stance stated with a comment (neither deleted nor hidden) becomes their
@@ -15,7 +15,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = '8b4e57abec5c'
-down_revision = '5e7c2d9a1b30'
+down_revision = 'c222017b6d85'
 branch_labels = None
 depends_on = None
 
