@@ -17,7 +17,8 @@ def test_an_amendment_appears_on_an_open_section_page_without_reload(
     toolkit_server, live_database_url
 ):
     """Does a member's open page list an amendment another member just proposed, with no
-    reload, and is the page free of serious accessibility problems?"""
+    reload, and are it, the amendment's page, the record and the history free of serious
+    accessibility problems?"""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -58,3 +59,6 @@ def test_an_amendment_appears_on_an_open_section_page_without_reload(
         assert "No open amendment." not in driver.find_element(By.ID, "decisions-live").text
         assert driver.execute_script("return window.__marker;") == "same page"
         assert axe_violations(driver) == []
+        for page in (response.headers["Location"], f"{url}/record", f"{url}/history"):
+            driver.get(page if page.startswith("http") else f"{base}{page}")
+            assert axe_violations(driver) == [], page
