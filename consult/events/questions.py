@@ -261,6 +261,12 @@ def save_files(answers: Answers) -> dict[int, str]:
     return stored
 
 
+def discard(stored: Mapping[int, str]) -> None:
+    """Remove files saved for a registration that was not taken."""
+    for stored_name in stored.values():
+        (upload_folder() / stored_name).unlink(missing_ok=True)
+
+
 def store(registration: Registration, answers: Answers, stored: Mapping[int, str]) -> None:
     """Keep the answers with the registration, replacing any earlier ones (same transaction)."""
     for old in list(registration.answers):

@@ -156,6 +156,7 @@ def register(slug: str):
         try:
             outcome = allocation.register(event.id, data, then=then)
         except allocation.RegistrationRefused as refusal:
+            questions.discard(stored)
             if refusal.field != "email":
                 db.session.rollback()
                 return render_template(
