@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.events.panels import open_events_panel, registered_events, upcoming_events_block
+    from consult.events.replies import handle_reply
+    from consult.mailin import MailHandler
     from consult.navigation import NavItem
 
     app.register_blueprint(bp)
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     signals.dashboard_panels.connect(open_events_panel, app)
     signals.home_blocks.connect(upcoming_events_block, app)
     signals.calendar_feed.connect(registered_events, app)
+    signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=20))
     app.cli.add_command(cli.events_cli)
 
 

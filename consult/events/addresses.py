@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from consult.database import utcnow
 from consult.events.allocation import (
     Outcome,
@@ -23,9 +21,10 @@ from consult.events.allocation import (
     get_registration,
     in_seat_transaction,
     lock_event,
+    next_arrival,
     registration_state,
 )
-from consult.events.models import Registration, Status
+from consult.events.models import Status
 from consult.extensions import db
 
 
@@ -47,15 +46,8 @@ def confirm(registration_id: int, now: datetime | None = None, then: Then = None
         refusal = registration_state(event, moment)
         if refusal:
             raise RegistrationRefused(refusal)
+        event, registration.arrival = next_arrival(event.id)
         registration.address_confirmed_at = moment
-        registration.arrival = (
-            db.session.scalar(
-                select(func.coalesce(func.max(Registration.arrival), 0)).where(
-                    Registration.event_id == event.id
-                )
-            )
-            + 1
-        )
         if event.approval_required:
             registration.status = Status.PENDING
             db.session.flush()

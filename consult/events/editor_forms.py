@@ -115,7 +115,6 @@ class EventForm(FlaskForm):
         ],
     )
     practice = BooleanField(_l("Practice event (labelled as not a real meeting)"))
-    notify = BooleanField(_l("Send the updated invitation to confirmed participants"))
 
     def fill_choices(self, locale: str) -> None:
         """Load the time zone list."""

@@ -71,6 +71,11 @@ class Event(Translatable, db.Model):
     registration_closes_at: Mapped[datetime | None]
     #: Seats in the room.
     capacity: Mapped[int] = mapped_column(default=0)
+    #: Confirmed seats, kept by :mod:`consult.events.allocation` with each change of a seat, so
+    #: that a full event is known from this row alone (``taken < capacity`` gives a seat).
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The arrival number given last (each registration takes the next one).
+    arrivals: Mapped[int] = mapped_column(default=0, server_default="0")
     published: Mapped[bool] = mapped_column(default=False)
     #: Registrations wait for the Secretariat's approval before any seat is given.
     approval_required: Mapped[bool] = mapped_column(default=False)
@@ -177,6 +182,8 @@ class SeatRule(db.Model):
     seats: Mapped[int]
     #: From this moment the unused held seats are open to everyone.
     release_at: Mapped[datetime]
+    #: Confirmed seats of the rule's constituency or country group (kept with ``Event.taken``).
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="seat_rules")
     constituency: Mapped[Constituency | None] = relationship()

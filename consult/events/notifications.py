@@ -8,8 +8,10 @@ them with the letters below, as the registration is when they go out.
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -155,7 +157,7 @@ def _subject(kind: str, event: Event) -> str:
         ),
         "declined": _("Your registration was declined: %(title)s", title=title),
         "cancelled": _("Your registration is cancelled: %(title)s", title=title),
-        "updated": _("Your registration is updated: %(title)s", title=title),
+        "updated": _("Changed: %(title)s", title=title),
         "again": _("Your registration: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
         "reminder-pending": _("Your registration is not complete: %(title)s", title=title),
@@ -176,7 +178,7 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
         elif kind == "cancelled" and registration.confirmed_at is not None:
             part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
         subject = _subject(kind, event)
-    return mail.compose(
+    message = mail.compose(
         registration,
         "events/registration",
         subject,
@@ -188,7 +190,15 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
         held=held_for_others(registration) if kind == "waiting" else [],
         link=manage_url(registration),
         event_url=external_url("events.show", slug=event.slug),
+        agenda_url=external_url("events.registration_agenda", token=manage_token(registration)),
     )
+    if part is not None:  # an invitation comes from its ORGANIZER; people's replies go on
+        message.sender = calendar.sender(registration)
+        config = current_app.config
+        message.reply_to = (
+            config.get("SECRETARIAT_EMAIL") or parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+        )
+    return message
 
 
 @letter(LINK, label=_l("Event registration: the private link again"))

@@ -63,7 +63,7 @@ def rule_label(rule: SeatRule) -> str:
 def of(event: Event, now: datetime | None = None) -> Places:
     """The event's places now: confirmed, open to anyone, held per group, and those waiting."""
     now = now or utcnow()
-    tally = tally_of(event.id)
+    tally = tally_of(event)
     holds = holds_of(event)
     held = []
     for rule, hold in zip(event.seat_rules, holds, strict=True):
@@ -89,7 +89,7 @@ def held_for_others(registration: Registration, now: datetime | None = None) -> 
     """The held seats still free that ``registration`` may not take (why a waiter waits)."""
     now = now or utcnow()
     event = registration.event
-    tally = tally_of(event.id)
+    tally = tally_of(event)
     applicant = applicant_of(registration)
     found = []
     for rule, hold in zip(event.seat_rules, holds_of(event), strict=True):

@@ -89,15 +89,30 @@ def show(slug: str):
     )
 
 
+def _ics(data: bytes, slug: str) -> Response:
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
+    )
+
+
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug: str):
-    """The whole event and its sessions as an .ics file."""
+    """The event's sessions (or, without sessions, the whole event) as an .ics file."""
     event = visible_event(slug, agenda=True)
-    return Response(
-        agenda_calendar(event),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
-    )
+    return _ics(agenda_calendar(event), event.slug)
+
+
+@bp.get("/events/registration/<token>/agenda.ics")
+def registration_agenda(token: str):
+    """A registrant's agenda file: the sessions and their own entry for the whole event,
+    under the UID of their invitation, so that a calendar holding both shows it once."""
+    registration, refusal = _registration_or_refuse(token)
+    if refusal:
+        return refusal
+    mine = registration if registration.status is Status.CONFIRMED else None
+    return _ics(agenda_calendar(registration.event, mine), registration.event.slug)
 
 
 def _letter_kind(registration: Registration) -> str:
@@ -144,6 +159,7 @@ def register(slug: str):
             position=form.position.data or "",
             accessibility_needs=form.accessibility_needs.data or "",
             consent_listed=form.consent_listed.data,
+            language=current_language(),
         )
         stored = questions.save_files(answers)
 
@@ -238,7 +254,7 @@ def registered(slug: str):
         "events/registered.html",
         event=event,
         registration=registration,
-        message=_status_message(registration, position) if registration else "",
+        message=_status_message(registration.status, position) if registration else "",
         address=mask_address(address) if address else None,
     )
 
@@ -250,11 +266,7 @@ def mask_address(address: str) -> str:
 
 
 def _queue_letters(outcome: allocation.Outcome) -> None:
-    """Inside the registration's transaction: the registrant's letter, and those seated first.
-
-    The registration keeps the language of this page: every later letter is written in it.
-    """
-    outcome.registration.language = current_language()
+    """Inside the registration's transaction: the registrant's letter, and those seated first."""
     notifications.queue_promotions(outcome.promoted)
     notifications.queue_registration(outcome.registration, _letter_kind(outcome.registration))
 
@@ -277,18 +289,18 @@ def _send_link_again(event: Event, email: str) -> None:
         db.session.commit()
 
 
-def _status_message(registration: Registration, position: int | None) -> str:
-    if registration.status is Status.CONFIRMED:
+def _status_message(status: Status, position: int | None) -> str:
+    if status is Status.CONFIRMED:
         return _("Your seat is confirmed. An e-mail with the calendar invitation is on its way.")
-    if registration.status is Status.WAITING:
+    if status is Status.WAITING:
         return _(
             "The event is full: you are number %(position)d on the waiting list. "
             "We will e-mail you if a seat becomes yours.",
             position=position or 0,
         )
-    if registration.status is Status.PENDING:
+    if status is Status.PENDING:
         return _("Your registration awaits the Secretariat's approval. We will e-mail you.")
-    if registration.status is Status.UNCONFIRMED:
+    if status is Status.UNCONFIRMED:
         return _(
             "Your registration is not complete yet: follow the link in the e-mail we sent "
             "you to confirm your address. Until then it holds no place."
@@ -363,7 +375,7 @@ def confirm_address(token: str):
         flash(str(refused), "error")
         return redirect(url_for("events.manage", token=token), 303)
     position = allocation.waiting_position(outcome.registration)
-    flash(_status_message(outcome.registration, position), "success")
+    flash(_status_message(outcome.registration.status, position), "success")
     return redirect(url_for("events.manage", token=token), 303)
 
 

@@ -144,3 +144,10 @@ def test_the_compiled_catalogue_is_the_committed_one(locale):
     # an untranslated plural is compiled with the English forms: that is no translation
     unknown = [k for k, v in compiled.items() if k not in source and as_set(v) - as_set(k)]
     assert stale == [] and unknown == [], "run `make messages` and commit the .mo files"
+
+
+def test_extraction_finds_every_marked_string_templates_included(extracted):
+    """Does ``make messages`` extract code, templates and the form macros (a `do` template)?"""
+    assert "Skip to content" in extracted
+    assert "Choose a time zone from the list." in extracted
+    assert "Please correct the fields marked below." in extracted

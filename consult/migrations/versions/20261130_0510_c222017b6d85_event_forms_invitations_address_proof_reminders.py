@@ -1,7 +1,7 @@
 """event forms invitations address proof reminders
 
 Revision ID: c222017b6d85
-Revises: c3a1f0e2b7d4
+Revises: d7e2a9c4f1b3
 Create Date: 2026-11-30 04:24:44.056571
 
 Per-event registration forms (questions and answers), personal invitations,
@@ -14,7 +14,7 @@ import consult.database
 
 
 revision = 'c222017b6d85'
-down_revision = 'c3a1f0e2b7d4'
+down_revision = 'd7e2a9c4f1b3'
 branch_labels = None
 depends_on = None
 
