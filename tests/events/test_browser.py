@@ -122,6 +122,7 @@ def test_the_visa_section_appears_when_a_visa_is_needed(visa_form):
         assert not driver.find_element(By.CSS_SELECTOR, ".condition-note").is_displayed()
         no.click()
         assert not section.is_displayed()
+        assert browser.axe_violations(driver) == []
 
 
 def test_without_javascript_every_part_shows_with_its_condition(visa_form):
