@@ -269,6 +269,9 @@ def test_the_secretariat_orders_and_edits_questions(secretariat_client, make_eve
     assert good.status_code == 303
     db.session.expire_all()
     assert db.session.get(FormField, second.id).shown_if_id == first.id
+    secretariat_client.post(f"{base}/{second.id}/move", data={"direction": "up"})
+    page = secretariat_client.get(base).get_data(as_text=True)
+    assert "names a question further down the form, so it never holds" in page
     secretariat_client.post(f"{base}/{first.id}/delete")
     db.session.expire_all()
     assert [f.label for f in event.form_fields] == ["Dietary needs"]
