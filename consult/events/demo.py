@@ -234,13 +234,15 @@ def seed_practice(now: datetime | None = None) -> Event:
 
 
 def seed_practice_questions(event: Event) -> None:
-    """A form of the practice event's own, to try: interpretation, a visa section on condition."""
+    """A form of the practice event's own, to try: interpretation, a visa section on condition.
+
+    Only the visa section's questions are required, once "yes" asks them.
+    """
     language = FormField(
         kind=FieldKind.CHOICE,
         label="Interpretation language",
         help="The language you will listen in.",
         options="English\nFrench\nSpanish",
-        required=True,
         translations={
             "fr": {
                 "label": "Langue d\u2019interprétation",
@@ -249,9 +251,7 @@ def seed_practice_questions(event: Event) -> None:
             }
         },
     )
-    visa = FormField(
-        kind=FieldKind.YESNO, label="Do you need a visa support letter?", required=True
-    )
+    visa = FormField(kind=FieldKind.YESNO, label="Do you need a visa support letter?")
     section = FormField(
         kind=FieldKind.SECTION,
         label="Visa support letter",
