@@ -20,7 +20,6 @@ from consult.events.allocation import (
     fill_seats,
     get_registration,
     in_seat_transaction,
-    lock_event,
     next_arrival,
     registration_state,
 )
@@ -39,15 +38,16 @@ def confirm(registration_id: int, now: datetime | None = None, then: Then = None
     def work() -> Outcome:
         moment = now or utcnow()
         registration = get_registration(registration_id)
-        event = lock_event(registration.event_id)
+        # taking the next arrival number locks the event's row
+        event, arrival = next_arrival(registration.event_id)
         db.session.refresh(registration)
         if registration.status is not Status.UNCONFIRMED:
             return Outcome(registration)
         refusal = registration_state(event, moment)
         if refusal:
             raise RegistrationRefused(refusal)
-        event, registration.arrival = next_arrival(event.id)
         registration.address_confirmed_at = moment
+        registration.arrival = arrival
         if event.approval_required:
             registration.status = Status.PENDING
             db.session.flush()

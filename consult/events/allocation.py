@@ -318,6 +318,9 @@ def register(
         registration.confirmed_at = None
         registration.manage_key = new_manage_key()
         registration.arrival = arrival
+        registration.constituency = (
+            db.session.get(Constituency, form.constituency_id) if form.constituency_id else None
+        )
         if event.confirm_address or existing is not None:
             # no place until the address is proved (see addresses.py); an address seen
             # before proves itself again, so nobody re-registers someone else's address

@@ -162,15 +162,18 @@ def register(slug: str):
             language=current_language(),
         )
         stored = questions.save_files(answers)
+        seen: dict = {}
 
         def then(outcome: allocation.Outcome) -> None:
             if invitation is not None:
                 invitations.use(invitation.id, outcome.registration)
             questions.store(outcome.registration, answers, stored)
             _queue_letters(outcome)
+            # noted before the commit expires the registration
+            seen["registration"] = outcome.registration.id
 
         try:
-            outcome = allocation.register(event.id, data, then=then)
+            allocation.register(event.id, data, then=then)
         except allocation.RegistrationRefused as refusal:
             questions.discard(stored)
             if refusal.field != "email":
@@ -182,7 +185,7 @@ def register(slug: str):
             _send_link_again(event, data.email)
             session[RECEIPT] = {"event": event.id, "again": data.email.strip().lower()}
         else:
-            session[RECEIPT] = {"event": event.id, "registration": outcome.registration.id}
+            session[RECEIPT] = {"event": event.id, "registration": seen["registration"]}
         return redirect(url_for("events.registered", slug=event.slug), 303)
     status = INVALID if form.is_submitted() else 200
     return render_template(
@@ -254,7 +257,7 @@ def registered(slug: str):
         "events/registered.html",
         event=event,
         registration=registration,
-        message=_status_message(registration.status, position) if registration else "",
+        message=_status_message(registration, position) if registration else "",
         address=mask_address(address) if address else None,
     )
 
@@ -289,18 +292,18 @@ def _send_link_again(event: Event, email: str) -> None:
         db.session.commit()
 
 
-def _status_message(status: Status, position: int | None) -> str:
-    if status is Status.CONFIRMED:
+def _status_message(registration: Registration, position: int | None) -> str:
+    if registration.status is Status.CONFIRMED:
         return _("Your seat is confirmed. An e-mail with the calendar invitation is on its way.")
-    if status is Status.WAITING:
+    if registration.status is Status.WAITING:
         return _(
             "The event is full: you are number %(position)d on the waiting list. "
             "We will e-mail you if a seat becomes yours.",
             position=position or 0,
         )
-    if status is Status.PENDING:
+    if registration.status is Status.PENDING:
         return _("Your registration awaits the Secretariat's approval. We will e-mail you.")
-    if status is Status.UNCONFIRMED:
+    if registration.status is Status.UNCONFIRMED:
         return _(
             "Your registration is not complete yet: follow the link in the e-mail we sent "
             "you to confirm your address. Until then it holds no place."
@@ -388,7 +391,7 @@ def confirm_address(token: str):
         flash(str(refused), "error")
         return redirect(url_for("events.manage", token=token), 303)
     position = allocation.waiting_position(outcome.registration)
-    flash(_status_message(outcome.registration.status, position), "success")
+    flash(_status_message(outcome.registration, position), "success")
     return redirect(url_for("events.manage", token=token), 303)
 
 
