@@ -41,7 +41,18 @@ def create_app(
     """
     from importlib import import_module
 
-    from consult import cli, errors, i18n, jobs, mailin, markdown, navigation, outbox, security
+    from consult import (
+        assets,
+        cli,
+        errors,
+        i18n,
+        jobs,
+        mailin,
+        markdown,
+        navigation,
+        outbox,
+        security,
+    )
     from consult.config import load_config
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from consult.forms import RowIdConverter
@@ -82,4 +93,5 @@ def create_app(
     for name in capabilities:
         import_module(name).init_app(app)
     jobs.init_app(app, capabilities)  # last: every capability has declared its jobs by now
+    assets.init_app(app)  # outermost WSGI layer: static files never reach Flask
     return app
