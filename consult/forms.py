@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from werkzeug.routing import IntegerConverter, Map
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
 #: HTTP status for a form sent back with errors next to its fields.
@@ -45,6 +47,28 @@ def optional_id(value: object) -> int | None:
     if ident is None:
         raise ValueError("not a row id")
     return ident
+
+
+class TokenField(CSRFTokenField):
+    """The CSRF token's hidden input, without an ``id``.
+
+    A page holds many small forms (a button per row), each with its token; WTForms would give
+    every one ``id="csrf_token"``, and an id must be unique in a page. Nothing points at it.
+    """
+
+    def __call__(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", False)
+        return super().__call__(**kwargs)
+
+
+class TokenWithoutId(_FlaskFormCSRF):
+    """Flask-WTF's CSRF protection, its field rendered by :class:`TokenField`."""
+
+    field_class = TokenField
+
+
+# Every form of every capability subclasses FlaskForm: set the token's field once, here.
+FlaskForm.Meta.csrf_class = TokenWithoutId
 
 
 class ButtonForm(FlaskForm):

@@ -32,6 +32,7 @@ from consult.i18n.formats import (
     format_duration,
     format_number,
     localtime,
+    machine_time,
     zone_label,
 )
 from consult.i18n.locales import (
@@ -110,6 +111,7 @@ def init_app(app: Flask) -> None:
         duration=format_duration,
         number=format_number,
         in_zone=localtime,
+        machine_time=machine_time,
         country_names=country_names,
         localized=content.localized,
     )

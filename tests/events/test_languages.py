@@ -141,10 +141,10 @@ def test_sessions_take_translations_too(secretariat_client, make_event):
     secretariat_client.post(
         f"/events/admin/{event.id}/sessions",
         data={
-            "title": "Opening",
-            "starts_at": "2031-05-05T09:30",
-            "ends_at": "2031-05-05T11:00",
-            "translations-title_fr": "Ouverture",
+            "session-title": "Opening",
+            "session-starts_at": "2031-05-05T09:30",
+            "session-ends_at": "2031-05-05T11:00",
+            "session-translations-title_fr": "Ouverture",
         },
     )
     session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
