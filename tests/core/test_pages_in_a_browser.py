@@ -36,6 +36,8 @@ from tests import browser
 from tests.conftest import migrated_database
 from tests.crawl import (
     ACCOUNTS,
+    ARABIC_COMMENT,
+    ARABIC_NAME,
     DEMO_PASSWORD,
     ROLES,
     Answer,
@@ -224,3 +226,164 @@ def test_every_page_fits_a_phone_and_passes_axe_in_every_language(site, driver, 
                 problems[f"{locale} {path}"] = found
     report = "\n".join(f"{page}: {'; '.join(found)}" for page, found in problems.items())
     assert not problems, f"{len(problems)} pages of {len(paths) * len(LOCALES)}:\n{report}"
+
+
+def lay_out(driver: Any, width: int, height: int = 900) -> None:
+    """Lay pages out ``width`` CSS pixels wide (a laptop at 1,280, a phone at 320)."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+
+
+BOXES = """
+const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right}; };
+const html = document.documentElement;
+return {
+  dir: html.dir, lang: html.lang, sideways: html.scrollWidth > html.clientWidth,
+  width: html.clientWidth,
+  brand: box(document.querySelector('.brand')),
+  nav: box(document.querySelector('.main-nav .nav li')),
+  account: box(document.querySelector('.account')),
+  main: getComputedStyle(document.querySelector('main')).direction,
+};
+"""
+
+
+def mirrored_problems(driver: Any) -> list[str]:
+    """What keeps the open page from being a mirrored, right-to-left page."""
+    facts = driver.execute_script(BOXES)
+    problems = []
+    if (facts["dir"], facts["lang"], facts["main"]) != ("rtl", "ar", "rtl"):
+        problems.append(f"dir={facts['dir']} lang={facts['lang']} direction={facts['main']}")
+    if facts["sideways"]:
+        problems.append("scrolls sideways")
+    brand, nav, account = facts["brand"], facts["nav"], facts["account"]
+    # right to left, the header reads from the right: the name, then the menu, then the account
+    if not brand["right"] > facts["width"] * 0.8:
+        problems.append(f"the site's name is not at the right: {brand}")
+    if not nav["right"] <= brand["left"] + 1:
+        problems.append(f"the menu does not start left of the site's name: {nav} / {brand}")
+    if not account["left"] < facts["width"] * 0.5:
+        problems.append(f"the account is not on the left: {account}")
+    return problems
+
+
+def test_arabic_pages_are_mirrored_with_screenshots(site, driver, tmp_path):
+    """Home, a toolkit thread, the planner and the registration form in Arabic: right to left,
+    the header mirrored, nothing sideways, user text in its own direction; screenshots kept."""
+    from selenium.webdriver.common.by import By
+
+    folder = SCREENSHOTS if str(SCREENSHOTS) not in ("", ".") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [
+        ("visitor", "home", "/"),
+        ("visitor", "registration", site.register_path),
+        ("member", "toolkit-thread", f"/toolkit/sections/{site.section_id}"),
+        ("secretariat", "planner", f"/calls/series/{site.series_id}/plan"),
+    ]
+    problems: dict[str, list[str]] = {}
+    try:
+        for role, name, path in pages:
+            become(driver, site, role)
+            choose_language(driver, site, "ar")
+            for width in (1280, PHONE):
+                lay_out(driver, width)
+                driver.get(site.server.url + path)
+                driver.save_screenshot(str(folder / f"ar-{name}-{width}.png"))
+                found = mirrored_problems(driver) if width > PHONE else []
+                if driver.execute_script(PAGE_FACTS)["sideways"]:
+                    found.append("scrolls sideways")
+                if found:
+                    problems[f"{name} at {width} px"] = found
+            if name == "toolkit-thread":
+                # the Arabic comment reads right to left, an English one left to right
+                directions = {
+                    element.text[:12]: element.value_of_css_property("direction")
+                    for element in driver.find_elements(By.CSS_SELECTOR, ".comment-body")
+                }
+                assert directions.get(ARABIC_COMMENT[:12]) == "rtl", directions
+                assert "ltr" in directions.values(), directions
+            if name == "registration":
+                assert driver.find_element(By.CSS_SELECTOR, "form input[name=name]")
+    finally:
+        lay_out(driver, PHONE, 800)
+    assert {path.name for path in folder.glob("ar-*.png")} >= {
+        f"ar-{name}-{width}.png" for _, name, _ in pages for width in (1280, PHONE)
+    }
+    assert problems == {}
+
+
+def test_an_arabic_name_in_an_english_list_keeps_its_place(site, driver):
+    """On the Secretariat's list of registrations, is the Arabic registrant's name isolated?"""
+    from selenium.webdriver.common.by import By
+
+    become(driver, site, "secretariat")
+    choose_language(driver, site, "en")
+    driver.get(site.server.url + "/events/admin")
+    driver.find_element(By.CSS_SELECTOR, "main table a").click()
+    names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "table.registrations bdi")]
+    assert ARABIC_NAME in names
+
+
+FIRST_VISIT = """
+const entries = [...performance.getEntriesByType('navigation'),
+                 ...performance.getEntriesByType('resource')];
+return entries.map(e => [e.name, e.transferSize]);
+"""
+
+
+def transferred(driver: Any, url: str) -> tuple[int, list]:
+    """Bytes a first visit to ``url`` moves over the network (empty cache), and the requests."""
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.get(url)
+    entries = driver.execute_script(FIRST_VISIT)
+    return sum(size for _, size in entries), entries
+
+
+def test_a_first_visit_is_light(site, driver):
+    """Does a first visit transfer ≤ 60 KB for a toolkit section, ≤ 25 KB for the registration
+    form, in every language, all from the site itself?"""
+    sizes: dict[str, int] = {}
+    for role, path, limit in (
+        ("visitor", site.register_path, 25_000),
+        ("member", f"/toolkit/sections/{site.section_id}", 60_000),
+    ):
+        become(driver, site, role)
+        for locale in LOCALES:
+            choose_language(driver, site, locale)
+            total, entries = transferred(driver, site.server.url + path)
+            assert all(name.startswith(site.server.url) for name, _ in entries), entries
+            # nothing came from the cache (the icon may: the browser keeps icons apart)
+            fetched = [
+                size for name, size in entries if "/static/css/" in name or name.endswith(path)
+            ]
+            assert len(fetched) > 1 and all(fetched), entries
+            sizes[f"{locale} {path}"] = total
+            assert total <= limit, (locale, path, total, entries)
+    print(sizes)
+
+
+def test_a_toolkit_section_works_without_javascript(site, driver):
+    """With scripts off: can a member read a section, comment, and reply from the reply page?"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    become(driver, site, "member")
+    choose_language(driver, site, "en")
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        url = f"{site.server.url}/toolkit/sections/{site.section_id}"
+        driver.get(url)
+        assert not driver.find_element(By.ID, "reply-form").is_displayed()
+        driver.find_element(By.ID, "body").send_keys("Posted without JavaScript.")
+        driver.find_element(By.CSS_SELECTOR, "#comment-form button[type=submit]").click()
+        WebDriverWait(driver, 20).until(lambda d: "Posted without JavaScript." in d.page_source)
+        driver.find_element(By.CSS_SELECTOR, ".reply-link").click()
+        WebDriverWait(driver, 20).until(lambda d: "/reply" in d.current_url)
+        driver.find_element(By.CSS_SELECTOR, "main textarea").send_keys("A reply, no script.")
+        driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(driver, 20).until(lambda d: "A reply, no script." in d.page_source)
+        assert driver.current_url.startswith(url)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
