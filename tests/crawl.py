@@ -44,6 +44,9 @@ NOT_PAGES = {
     "events.admin_csv",
     "documents.download",
     "toolkit.section_comments",
+    "events.admin_xlsx",
+    "events.admin_answer_file",
+    "events.registration_agenda",
 }
 
 
@@ -167,7 +170,7 @@ def complete_demo(users: dict[str, User]) -> None:
     from consult.database import utcnow
     from consult.events.allocation import RegistrationForm, register
     from consult.events.demo import PRACTICE_SLUG
-    from consult.events.models import Event
+    from consult.events.models import Event, FieldKind, FormField
     from consult.toolkit.discussion import edit_comment, post_comment
     from consult.toolkit.models import Section
 
@@ -178,6 +181,23 @@ def complete_demo(users: dict[str, User]) -> None:
         starts = [now + timedelta(days=days, hours=hours) for days in (8, 9) for hours in (2, 5)]
         create_poll(series, starts, now + timedelta(days=6), officer, now)
     event = db.session.scalar(select(Event).where(Event.slug == PRACTICE_SLUG))
+    if not event.form_fields:  # a question of the event's own, with a condition
+        needs = FormField(
+            event=event, position=1, kind=FieldKind.YESNO, label="Do you need a visa?"
+        )
+        db.session.add(needs)
+        db.session.flush()
+        db.session.add(
+            FormField(
+                event=event,
+                position=2,
+                kind=FieldKind.TEXT,
+                label="Passport number",
+                shown_if=needs,
+                shown_if_value="yes",
+            )
+        )
+        db.session.commit()
     form = RegistrationForm(
         name=ARABIC_NAME,
         email="layla.hassan@example.org",
@@ -220,7 +240,8 @@ def starting_points(role: str) -> list[str]:
         .where(ViaProfile.status == ProfileStatus.PUBLISHED)
         .order_by(ViaProfile.id)
     )
-    start = ["/", *events, register, "/no-such-page"]
+    registered = url_for("events.registered", slug=PRACTICE_SLUG)
+    start = ["/", *events, register, registered, "/no-such-page"]
     if profile:
         start.append(url_for("public.profile", profile_id=profile.id))
     if role == "visitor":

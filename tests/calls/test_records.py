@@ -164,7 +164,9 @@ def test_items_link_library_documents_and_web_addresses(
     html = client.get(f"/calls/{call.id}").get_data(as_text=True)
     assert f'<a href="{value}" rel="noopener"><bdi>Background paper on VIAs</bdi></a>' in html
     client.post(f"/calls/{call.id}/agenda/publish")
-    assert f'<a href="{value}">Background paper on VIAs</a>' in body_html(mailbox.last(paris.email))
+    assert f'<a href="{value}"><bdi>Background paper on VIAs</bdi></a>' in body_html(
+        mailbox.last(paris.email)
+    )
 
     client.post(f"{documents}/{item.documents[1].id}/delete")
     db.session.refresh(item)

@@ -135,8 +135,8 @@ def test_warnings_that_changed_since_the_review_are_shown_again(client, make_ser
         again = send(client, series, START, acknowledged=acknowledgement(first))
         assert again.status_code == 200
         html = again.get_data(as_text=True)
-        missed = re.search(r"Would miss the call: ([^<]*)", html)
-        assert missed and delhi.display_name in missed.group(1)
+        missed = re.search(r"Would miss the call: (.*?)\.<", html)
+        assert missed and f"<bdi>{delhi.display_name}</bdi>" in missed.group(1)
         assert acknowledgement(html) != acknowledgement(first)
         assert _starts(series) == before and mailbox.messages == []
         done = send(client, series, START, acknowledged=acknowledgement(html))
