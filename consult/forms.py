@@ -8,9 +8,11 @@ from typing import Any
 from flask import render_template
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, Map
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select
 
 #: HTTP status for a form sent back with errors next to its fields.
 INVALID = 422
@@ -77,6 +79,18 @@ class TokenWithoutId(_FlaskFormCSRF):
 
 # Every form of every capability subclasses FlaskForm: set the token's field once, here.
 FlaskForm.Meta.csrf_class = TokenWithoutId
+
+
+class CompactSelect(Select):
+    """A select whose options leave out their end tag, as HTML allows.
+
+    For the long lists (some 250 countries): the registration form in Arabic is 2.4 KB lighter
+    for a participant on a slow link.
+    """
+
+    @classmethod
+    def render_option(cls, choice: SelectChoice, **kwargs: Any) -> Markup:
+        return super().render_option(choice, **kwargs).removesuffix("</option>")  # still Markup
 
 
 class ButtonForm(FlaskForm):
