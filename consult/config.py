@@ -204,5 +204,7 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "INVITE_TOKEN_MAX_AGE": _int(env, "INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        #: Static files under content-hashed names, compressed (``consult.assets``).
+        "STATIC_BUILD_DIR": env.get("STATIC_BUILD_DIR") or str(instance / "static"),
         "WTF_CSRF_TIME_LIMIT": None,
     }
