@@ -1,4 +1,4 @@
-"""Toolkit drafting: sections with versions, threaded comments live in every browser, positions."""
+"""Toolkit drafting: sections with versions, threaded comments live in every browser."""
 
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ def init_app(app: Flask) -> None:
         signals.nav_items,
         app,
         NavItem("toolkit.index", _l("Toolkit"), "public", order=30),
-        NavItem("toolkit.consensus", _l("Consensus"), "member", order=31),
     )
     signals.dashboard_panels.connect(recent_comments_panel, app)
     signals.account_panels.connect(direct_mail_panel, app)

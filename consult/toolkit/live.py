@@ -21,8 +21,10 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from sqlalchemy import select, update
 
+from consult import sockets
 from consult.extensions import db, socketio
 from consult.forms import parse_id
+from consult.sockets.events import BAD_REQUEST
 from consult.toolkit.models import Comment, LiveEvent, Section
 from consult.toolkit.nodes import live_html
 from consult.toolkit.sections import can_discuss
@@ -132,25 +134,34 @@ def _as_int(value: Any) -> int | None:
     return parse_id(str(value)) if isinstance(value, int | str) else None
 
 
+def _section_of(data: Any) -> int | None:
+    """The section id of a ``join`` or ``leave`` argument, or None when it is malformed."""
+    return _as_int(data.get("section")) if isinstance(data, dict) else None
+
+
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth: Any = None) -> bool:
-    """Only signed-in members connect."""
-    return bool(current_user.is_authenticated)
+    """Only signed-in members connect (the handshake checked already; this puts the socket in
+    its member's room, so that signing out or deactivation disconnects it)."""
+    return sockets.admit()
 
 
 @socketio.on("join", namespace=NAMESPACE)
+@sockets.event
 def on_join(data: Any) -> dict[str, Any]:
     """Join a section's room and receive what was missed since ``last``."""
-    data = data if isinstance(data, dict) else {}
-    section_id, last = _as_int(data.get("section")), _as_int(data.get("last")) or 0
-    section = db.session.get(Section, section_id) if section_id else None
+    section_id = _section_of(data)
+    last = data.get("last") if section_id else None
+    last = 0 if last in (None, 0, "0") else _as_int(last)
+    if section_id is None or last is None:
+        return BAD_REQUEST
+    section = db.session.get(Section, section_id)
     if (
         section is None
         or not current_user.is_authenticated
         or not can_discuss(current_user, section)
     ):
-        if section_id:
-            leave_room(room(section_id))  # a member deactivated since stops hearing the room
+        leave_room(room(section_id))  # a member deactivated since stops hearing the room
         return {"ok": False, "error": "forbidden"}
     join_room(room(section.id))
     missed = events_since(section.id, last)
@@ -158,9 +169,11 @@ def on_join(data: Any) -> dict[str, Any]:
 
 
 @socketio.on("leave", namespace=NAMESPACE)
+@sockets.event
 def on_leave(data: Any) -> dict[str, Any]:
     """Leave a section's room."""
-    section_id = _as_int((data or {}).get("section")) if isinstance(data, dict) else None
-    if section_id:
-        leave_room(room(section_id))
+    section_id = _section_of(data)
+    if section_id is None:
+        return BAD_REQUEST
+    leave_room(room(section_id))
     return {"ok": True}

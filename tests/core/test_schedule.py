@@ -14,6 +14,7 @@ SCHEDULE = {
     "calls.send-reminders": (datetime(2027, 3, 9, 14, 0), "on the hour"),
     "calls.send-poll-reminders": (datetime(2027, 3, 9, 14, 30), "at half past"),
     "programme.send-due-reminders": (datetime(2027, 3, 9, 14, 40), "at twenty to"),
+    "decisions.send-proposal-reminders": (datetime(2027, 3, 9, 14, 50), "at ten to"),
     "toolkit.send-digests": (datetime(2027, 3, 9, 6, 15), "daily 06:15"),
     "events.fill": (datetime(2027, 3, 9, 0, 30), "daily 00:30"),
     "outbox.purge": (datetime(2027, 3, 9, 3, 45), "daily 03:45"),

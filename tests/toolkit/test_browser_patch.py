@@ -218,7 +218,11 @@ Object.defineProperty(window, 'io', {
   configurable: true,
   get() { return real; },
   set(value) {
-    real = value && function () { return (window.__socket = value.apply(this, arguments)); };
+    real = value && function () {
+      const socket = value.apply(this, arguments);
+      if (socket.nsp === '/toolkit') { window.__socket = socket; }  // not another panel's
+      return socket;
+    };
     if (real) { Object.assign(real, value); }
   },
 });

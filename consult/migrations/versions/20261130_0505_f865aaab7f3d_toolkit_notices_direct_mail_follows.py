@@ -5,7 +5,7 @@ Comments already there were e-mailed when they were posted: their notified_at is
 creation time, so the job never sends them again.
 
 Revision ID: f865aaab7f3d
-Revises: c222017b6d85
+Revises: 8b4e57abec5c
 Create Date: 2026-11-30 04:30:45.496703
 
 """
@@ -17,7 +17,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = 'f865aaab7f3d'
-down_revision = 'c222017b6d85'
+down_revision = '8b4e57abec5c'
 branch_labels = None
 depends_on = None
 
