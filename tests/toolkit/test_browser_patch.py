@@ -8,6 +8,7 @@ position are untouched; the page did not reload and never fetched the whole thre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from consult.accounts.models import Role, User
 from consult.config import normalise_database_url
 from tests.browser import axe_violations, chromium
+from tests.live import LiveServer
+from tests.toolkit.conftest import live_env
 from tests.toolkit.livehelpers import (
     browser_session,
     csrf_token,
@@ -27,6 +30,19 @@ from tests.toolkit.livehelpers import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture(scope="module")
+def page_server(
+    live_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A gunicorn process of these pages' own: other tests' sockets count against the
+    per-address cap of the shared one."""
+    instance = tmp_path_factory.mktemp("toolkit-pages")
+    server = LiveServer(env=live_env(live_database_url, instance)).start()
+    yield server
+    server.stop()
+
 
 THREAD_FETCHES = (
     "return performance.getEntriesByType('resource').filter(e => e.name.includes('/thread')).length"
@@ -77,7 +93,7 @@ def _state(driver: Any) -> dict:
     )
 
 
-def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_database_url):
+def test_changes_are_patched_in_place_in_another_page(page_server, live_database_url):
     """Do new comments, replies, edits, hiding, resolving and deleting reach another page in place?"""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +102,7 @@ def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_datab
     writer_id, reader_id, officer_id = seeded.member_ids
     _make_secretariat(live_database_url, officer_id)
     section_id = seeded.section_id
-    base = toolkit_server.url
+    base = page_server.url
     writer_http = browser_session(base, writer_id)
     token = csrf_token(writer_http, base, section_id)
     first = post_comment(writer_http, base, section_id, "First comment", token)
@@ -229,7 +245,7 @@ Object.defineProperty(window, 'io', {
 """
 
 
-def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_database_url):
+def test_a_page_back_from_a_lost_connection_catches_up(page_server, live_database_url):
     """Does a page that was away replay what it missed, and fetch the thread only when too far behind?"""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -239,7 +255,7 @@ def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_data
 
     seeded = seed(live_database_url, members=2)
     writer_id, reader_id = seeded.member_ids
-    base = toolkit_server.url
+    base = page_server.url
     writer_http = browser_session(base, writer_id)
     token = csrf_token(writer_http, base, seeded.section_id)
     joined = (By.CSS_SELECTOR, "#discussion[data-live='joined']")
