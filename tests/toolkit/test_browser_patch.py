@@ -275,6 +275,13 @@ def test_a_page_back_from_a_lost_connection_catches_up(page_server, live_databas
         assert reader.execute_script(THREAD_FETCHES) == 0  # replayed from the join's answer
         wait.until(ec.presence_of_element_located(joined))
 
+        # a reply half written to the first comment is carried over the fetch of the thread
+        first = reader.execute_script(
+            "return [...document.querySelectorAll('#thread-items > article')]"
+            ".find(a => a.textContent.includes('While away one')).id"
+        )
+        reader.find_element(By.CSS_SELECTOR, f"#{first} a[data-reply]").click()
+        reader.find_element(By.ID, "reply-body").send_keys("Still typing")
         reader.execute_script("window.__socket.disconnect();")
         for number in range(CATCH_UP_LIMIT + 1):
             post_comment(writer_http, base, seeded.section_id, f"Long away {number}", token)
@@ -282,3 +289,18 @@ def test_a_page_back_from_a_lost_connection_catches_up(page_server, live_databas
         wait.until(lambda d: f"Long away {CATCH_UP_LIMIT}" in d.find_element(By.ID, "thread").text)
         assert reader.execute_script(THREAD_FETCHES) == 1  # too far behind: the thread, once
         assert reader.execute_script("return window.__marker;") == "same page"
+        reply = reader.execute_script(
+            """
+            const form = document.getElementById('reply-form');
+            return {value: form.elements.body.value, shown: !form.hidden,
+                    under: form.parentNode.id, parent: form.elements.parent_id.value,
+                    focused: document.activeElement === form.elements.body};
+            """
+        )
+        assert reply == {
+            "value": "Still typing",
+            "shown": True,
+            "under": first,
+            "parent": first.removeprefix("comment-"),
+            "focused": True,
+        }
