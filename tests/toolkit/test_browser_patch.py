@@ -304,3 +304,38 @@ def test_a_page_back_from_a_lost_connection_catches_up(page_server, live_databas
             "parent": first.removeprefix("comment-"),
             "focused": True,
         }
+
+
+def test_the_secretariat_page_fetches_only_the_hidden_node(page_server, live_database_url):
+    """Does a Secretariat page, told a comment was hidden, fetch that one node with its text?"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seeded = seed(live_database_url, members=3)
+    writer_id, officer_id, other_officer_id = seeded.member_ids
+    for user_id in (officer_id, other_officer_id):
+        _make_secretariat(live_database_url, user_id)
+    base = page_server.url
+    writer_http = browser_session(base, writer_id)
+    comment = post_comment(writer_http, base, seeded.section_id, "Regrettable words")
+    with chromium() as page:
+        _open(page, base, officer_id, seeded.section_id)
+        node = page.find_element(By.ID, f"comment-{comment}")
+        assert "Show again" not in node.text and "Hide" in node.text
+        other = browser_session(base, other_officer_id)
+        other.post(
+            f"{base}/toolkit/comments/{comment}/hide",
+            data={"csrf_token": csrf_token(other, base, seeded.section_id), "reason": "Personal"},
+            timeout=10,
+        ).raise_for_status()
+        WebDriverWait(page, 40).until(
+            lambda d: "Show again" in d.find_element(By.ID, f"comment-{comment}").text
+        )
+        text = page.find_element(By.ID, f"comment-{comment}").text
+        assert "Regrettable words" in text
+        assert "Hidden from members by the Secretariat: Personal" in text
+        fetched = page.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+            ".filter(n => n.includes('/thread') || n.includes('/node'))"
+        )
+        assert fetched == [f"{base}/toolkit/comments/{comment}/node"]
