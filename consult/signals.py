@@ -38,6 +38,8 @@ home_blocks = _signals.signal("home-blocks")
 profile_sections = _signals.signal("profile-sections")
 #: ``(app, call, user)`` -> a :class:`Panel` on a teleconference's page (its action items), or None.
 call_sections = _signals.signal("call-sections")
+#: ``(app, user)`` -> a :class:`Panel` on the member's own profile page (their e-mail choices), or None.
+account_panels = _signals.signal("account-panels")
 #: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
 calendar_feed = _signals.signal("calendar-feed")
 #: ``(app, user)`` -> :class:`DocumentLink` entries: files ``user`` may link to (an agenda item's).

@@ -33,7 +33,11 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.toolkit.demo import seed_toolkit
-    from consult.toolkit.panels import published_sections_block, recent_comments_panel
+    from consult.toolkit.panels import (
+        direct_mail_panel,
+        published_sections_block,
+        recent_comments_panel,
+    )
     from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
@@ -43,6 +47,7 @@ def init_app(app: Flask) -> None:
         NavItem("toolkit.index", _l("Toolkit"), "public", order=30),
     )
     signals.dashboard_panels.connect(recent_comments_panel, app)
+    signals.account_panels.connect(direct_mail_panel, app)
     signals.home_blocks.connect(published_sections_block, app)
     signals.provide(signals.demo_seeders, app, Seeder(seed_toolkit, order=40))
     signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=50))

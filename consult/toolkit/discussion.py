@@ -45,7 +45,8 @@ def post_comment(
         body=body.strip(),
         via_email=via_email,
     )
-    comment.author = author
+    comment.author = author  # the live event is rendered from these: no query after the flush
+    comment.constituency = author.constituency
     db.session.add(comment)
     db.session.flush()
     if parent is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -12,8 +13,9 @@ from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, login_manager
 from consult.forms import INVALID, ButtonForm, parse_id, select_choices
+from consult.i18n.formats import format_locale
 from consult.ordering import DIRECTIONS
-from consult.toolkit import bp, notifications, sections, threads
+from consult.toolkit import bp, nodes, notifications, sections, threads
 from consult.toolkit.forms import CommentForm, PreferenceForm, SectionForm
 from consult.toolkit.models import Section, SectionStatus
 
@@ -36,6 +38,7 @@ def thread_context(section: Section) -> dict:
         "max_depth": threads.MAX_DISPLAY_DEPTH,
         "action_form": ButtonForm(),
         "state_of": threads.state_of,
+        "interface_strings": nodes.interface_strings(),
     }
 
 
@@ -61,12 +64,27 @@ def section_page(item: Section, comment_form: CommentForm | None = None) -> str:
         context.update(thread_context(item))
         context.update(
             comment_form=comment_form or CommentForm(),
+            live_settings=live_settings(),
+            following=notifications.follows(current_user, item.id),
             preference_form=PreferenceForm(
                 frequency=notifications.own_preference(current_user, item.id),
                 section_id=item.id,
             ),
         )
     return render_template("toolkit/section.html", section=item, **context)
+
+
+def live_settings() -> dict:
+    """What the page's script needs to fit live nodes to this reader (see ``nodes``)."""
+    return {
+        "strings": nodes.interface_strings(),
+        "user": current_user.id,
+        "secretariat": bool(current_user.is_secretariat),
+        "zone": str(get_timezone()),
+        "locale": format_locale().replace("_", "-"),
+        "maxDepth": threads.MAX_DISPLAY_DEPTH,
+        "nodeUrl": nodes.action_base(),
+    }
 
 
 @bp.get("/toolkit/sections/<int:section_id>/thread")
@@ -123,9 +141,11 @@ def edit_section(section_id: int):
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
-        sections.update_section(
+        versioned = sections.update_section(
             item, author=current_user, note=(form.note.data or "").strip(), **_apply_form(form)
         )
+        if versioned:
+            notifications.queue_new_version(item, current_user)
         db.session.commit()
         flash(_("Section saved."), "success")
         return redirect(url_for("toolkit.section", section_id=item.id))
