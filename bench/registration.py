@@ -8,7 +8,9 @@ the same PostgreSQL server, one after the other in the same run. Client threads
 token, not timed), then post their share of the registrations, each with its own
 e-mail address; the bare endpoint gets the same number of posts.
 
-Consult queues each registrant's letter in its outbox (no worker runs during the
+Each post carries the cookie of the form's page alone, as a registrant's would: the
+answer's flash message (shown on the page the registrant is sent to) is not carried
+into the next post. Consult queues each registrant's letter in its outbox (no worker runs during the
 burst). Afterwards one ``flask --app consult worker`` delivers them to an SMTP sink
 (aiosmtpd, in this process), which counts them. Then the time from registration
 (the answer to the post) to delivery (the sink receiving the letter) is measured on
@@ -177,9 +179,11 @@ def burst(jobs: list[list[tuple[requests.Session, str, dict]]]) -> Burst:
         barrier.wait()
         mine, when, bad = [], {}, 0
         for session, url, data in job:
+            cookies = session.cookies.copy()
             begin = time.perf_counter()
             response = session.post(url, data=data, allow_redirects=False, timeout=120)
             mine.append(time.perf_counter() - begin)
+            session.cookies = cookies  # each post a new registrant's: their flash not carried on
             when[data["email"]] = time.time()
             if response.status_code not in (201, 303):
                 bad += 1

@@ -132,8 +132,6 @@ def register(slug: str):
             registration = outcome.registration
             seen.update(
                 status=registration.status,
-                event=registration.event_id,
-                arrival=registration.arrival,
                 token=notifications.manage_token(registration),
             )
 
@@ -147,9 +145,8 @@ def register(slug: str):
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
         else:
-            waiting = seen["status"] is Status.WAITING
-            position = allocation.place_in_line(seen["event"], seen["arrival"]) if waiting else None
-            flash(_status_message(seen["status"], position), "success")
+            # the page this leads to gives the place on the waiting list
+            flash(_status_message(seen["status"]), "success")
             return redirect(url_for("events.manage", token=seen["token"]), 303)
     status = INVALID if form.is_submitted() else 200
     return render_template("events/register.html", event=event, form=form, closed=None), status
@@ -184,14 +181,13 @@ def _refusal_for(event: Event, email: str, refusal: allocation.RegistrationRefus
     )
 
 
-def _status_message(status: Status, position: int | None) -> str:
+def _status_message(status: Status) -> str:
     if status is Status.CONFIRMED:
         return _("Your seat is confirmed. An e-mail with the calendar invitation is on its way.")
     if status is Status.WAITING:
         return _(
-            "The event is full: you are number %(position)d on the waiting list. "
-            "We will e-mail you if a seat becomes yours.",
-            position=position or 0,
+            "The event is full: you are on the waiting list. "
+            "We will e-mail you if a seat becomes yours."
         )
     if status is Status.PENDING:
         return _("Your registration awaits the Secretariat's approval. We will e-mail you.")

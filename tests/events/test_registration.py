@@ -70,7 +70,8 @@ def test_waiting_registrant_is_told_their_place(client, make_event, mailbox):
     client.post(f"/events/{event.slug}/register", data=form_data(2))
     response = client.post(f"/events/{event.slug}/register", data=form_data(3))
     page = client.get(response.location).get_data(as_text=True)
-    assert "number 2 on the waiting list" in page
+    assert "The event is full: you are on the waiting list." in page
+    assert "On the waiting list, number 2." in page
     message = mailbox.last("participant3@example.org")
     assert "waiting list" in message["Subject"]
     assert "You are number 2 on the waiting list" in body_text(message).replace("\n", " ")
