@@ -318,7 +318,14 @@ def register(
         registration.confirmed_at = None
         registration.manage_key = new_manage_key()
         registration.arrival = arrival
-        if event.approval_required:
+        registration.constituency = (
+            db.session.get(Constituency, form.constituency_id) if form.constituency_id else None
+        )
+        if event.confirm_address or existing is not None:
+            # no place until the address is proved (see addresses.py); an address seen
+            # before proves itself again, so nobody re-registers someone else's address
+            registration.status = Status.UNCONFIRMED
+        elif event.approval_required:
             registration.status = Status.PENDING
         elif event.taken >= event.capacity:
             registration.status = Status.WAITING  # full: decided from the event's row alone

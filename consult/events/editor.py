@@ -96,13 +96,17 @@ def _apply(form: EventForm, event: Event) -> None:
     event.registration_closes_at = to_utc(form.registration_closes_at.data, zone)
     event.published = form.published.data
     event.approval_required = form.approval_required.data
+    event.confirm_address = form.confirm_address.data
+    event.invitation_only = form.invitation_only.data
+    event.remind_days_before = form.remind_days_before.data
     event.practice = form.practice.data
 
 
 @bp.route("/events/admin/<int:event_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def admin_edit(event_id: int):
-    """Edit an event; a new time or place raises the invitation's SEQUENCE."""
+    """Edit an event; a new title, time or place raises the invitation's SEQUENCE and sends
+    every confirmed participant the update."""
     event = _event(event_id)
     form = EventForm(obj=event)
     form.fill_choices(str(get_locale()))
@@ -117,10 +121,9 @@ def admin_edit(event_id: int):
         _apply(form, event)
         changed = any(getattr(event, name) != value for name, value in before.items())
         updates = 0
-        if changed:
+        if changed:  # every copy must follow: a stale one would answer an old SEQUENCE
             event.sequence += 1
-            if form.notify.data:  # queued with the change itself
-                updates = notifications.queue_updates(event)
+            updates = notifications.queue_updates(event)  # queued with the change itself
         db.session.commit()
         if form.capacity.data != event.capacity:
             try:
@@ -137,6 +140,13 @@ def admin_edit(event_id: int):
     return _page(event, form, INVALID if form.is_submitted() else 200)
 
 
+def _whole_days_changed(event: Event) -> None:
+    """The first session came or the last went: the whole event is now written as whole days
+    (or again with its hours, see :mod:`consult.events.calendar`), so every copy is updated."""
+    event.sequence += 1
+    notifications.queue_updates(event)
+
+
 @bp.post("/events/admin/<int:event_id>/sessions")
 @secretariat_required
 def admin_add_session(event_id: int):
@@ -148,6 +158,7 @@ def admin_add_session(event_id: int):
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "error")
         return redirect(url_for("events.admin_edit", event_id=event.id), 303)
+    first = not event.sessions
     session = EventSession(
         event=event,
         title=form.title.data.strip(),
@@ -164,6 +175,8 @@ def admin_add_session(event_id: int):
             SessionDocument(title=title, citation=citation, url=url, position=position)
         )
     db.session.add(session)
+    if first:
+        _whole_days_changed(event)
     db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("events.admin_edit", event_id=event.id), 303)
@@ -178,6 +191,10 @@ def admin_delete_session(event_id: int, session_id: int):
     if session is None or session.event_id != event.id or not ButtonForm().validate_on_submit():
         abort(404)
     db.session.delete(session)
+    db.session.flush()
+    db.session.refresh(event)
+    if not event.sessions:
+        _whole_days_changed(event)
     db.session.commit()
     flash(_("Session removed."), "success")
     return redirect(url_for("events.admin_edit", event_id=event.id), 303)

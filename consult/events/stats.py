@@ -1,16 +1,16 @@
-"""Counts for the Secretariat: by status, constituency and country group, and the CSV export."""
+"""Counts for the Secretariat: by status, constituency and country group."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from consult.events.countries import GROUP_LABELS, group_label
+from consult.events.countries import GROUP_LABELS
 from consult.events.models import Registration, Status
 from consult.extensions import db
 
@@ -77,53 +77,25 @@ def group_labels() -> dict[str, str]:
     return {key: str(label) for key, label in GROUP_LABELS.items()}
 
 
-CSV_COLUMNS = (
-    "arrival",
-    "status",
-    "name",
-    "email",
-    "organisation",
-    "constituency",
-    "country",
-    "country_group",
-    "position",
-    "accessibility_needs",
-    "consent_listed",
-    "registered_at_utc",
-)
+@dataclass(frozen=True)
+class Day:
+    """Registrations received on one day: that day's number, the running total, a bar's length."""
+
+    day: date
+    count: int
+    total: int
+    percent: int
 
 
-def _cell(value: object) -> str:
-    """A spreadsheet-safe cell: text that looks like a formula is quoted."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+def by_day(registrations: Iterable[Registration], zone: str) -> list[Day]:
+    """Registrations received per day (in the event's zone), oldest first, with running totals.
 
-
-def to_csv(registrations: Iterable[Registration]) -> str:
-    """The registrations as CSV, one row each, in arrival order."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in registrations:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    r.arrival,
-                    r.status.value,
-                    r.name,
-                    r.email,
-                    r.organisation,
-                    r.constituency.slug if r.constituency else "",
-                    r.country,
-                    group_label(r.country_group),
-                    r.position,
-                    r.accessibility_needs,
-                    "yes" if r.consent_listed else "no",
-                    r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                )
-            ]
-        )
-    return out.getvalue()
+    Every registration counts on the day it arrived, whatever became of it since.
+    """
+    counts = Counter(r.created_at.astimezone(ZoneInfo(zone)).date() for r in registrations)
+    top = max(counts.values(), default=0) or 1
+    days, total = [], 0
+    for day in sorted(counts):
+        total += counts[day]
+        days.append(Day(day, counts[day], total, round(100 * counts[day] / top)))
+    return days
