@@ -179,12 +179,14 @@ def test_calls_takes_calendar_replies_in_the_full_app(app):
 #: What each capability may import from the others: users, constituencies and roles from accounts,
 #: calls' models for the work programme (a work item names the call where it was agreed; the
 #: programme adds the action items to a call's page through ``signals.call_sections``), and
-#: profiles for the library (a document may belong to one, and stays hidden with it).
+#: profiles for the library (a document may belong to one, and stays hidden with it), and the
+#: toolkit's sections for decisions (stances, proposals and amendments are on a section).
 #: Hooks are never a reason: they go through ``consult.signals``.
 DEPENDS_ON = {
     "accounts": set(),
     "calls": {"accounts"},
     "dashboard": {"accounts"},
+    "decisions": {"accounts", "toolkit"},
     "documents": {"accounts", "public"},
     "events": {"accounts"},
     "programme": {"accounts", "calls"},

@@ -204,7 +204,8 @@ def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, 
         == "accepted"
     )
     (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
-    assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
+    assert event["seq"] == 2 and "<p>Answer by mail</p>" in event["html"]
+    assert 'data-parent="' in event["html"] and 'action="/toolkit/comments/' in event["html"]
     listener.disconnect(NAMESPACE)
 
 
