@@ -6,8 +6,8 @@ PostgreSQL through DATABASE_URL, else a fresh SQLite file):
     .venv/bin/python bench/comments.py [--quick]
 
 Both servers run as the README deploys Consult: ``gunicorn -k gevent -w 1`` (Consult with the
-settings of a live test; the bare server is ``bench/bare_socketio.py``, no sign-in and no
-database, emitting a message of the same size). The clients are ``bench/crowd.py``: raw
+settings of a live test; the bare server is ``bench/bare_socketio.py``: no sign-in, one row
+inserted and committed in the same database, then a message of the same size emitted). The clients are ``bench/crowd.py``: raw
 WebSockets joined to one section's room, read by one thread. In the same run:
 
 1. post-to-arrival at 200 clients, 10 posts a second, and at 500 clients, 1 post a second,
@@ -19,7 +19,7 @@ WebSockets joined to one section's room, read by one thread. In the same run:
 3. server CPU per post with 200 open pages: "before", each page fetching the thread again on
    every event as the old page did (``GET /toolkit/sections/<id>/thread``), and "after", the
    event applied as it is;
-4. ``GET /`` with 1,000 idle sockets open (signed in, joined) and with none.
+4. ``GET /`` with 1,000 idle sockets open (signed in, joined), and with none before and after.
 
 The output ends with one line:
 ``fanout_p95_ratio_200=<Consult/bare> fanout_p95_ratio_500=<Consult/bare> lost=<n>
@@ -308,6 +308,9 @@ def main() -> None:
         except BaseException:
             print_logs()
             raise
+        finally:
+            for server in _started:
+                server.stop()
     print(
         f"fanout_p95_ratio_200={ratios[200]:.2f} fanout_p95_ratio_500={ratios[500]:.2f} "
         f"lost={lost} idle_get_p95_ratio={idle_ratio:.2f}"
@@ -334,12 +337,15 @@ def measure(
     }
     print(
         f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
-        f"cpus={os.cpu_count()}  database={url.split(':')[0]}  "
+        f"cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}  database={url.split(':')[0]}  "
         "servers: gunicorn -k gevent -w 1 (Consult and bare Flask-SocketIO)"
     )
     cookie = session_cookie(reader)
     consult = start(env)
-    bare = start({"INSTANCE_PATH": str(instance)}, target="bench.bare_socketio:app")
+    bare = start(
+        {"INSTANCE_PATH": str(instance), "BENCH_DATABASE_URL": normalise_database_url(url)},
+        target="bench.bare_socketio:app",
+    )
     ratios: dict[int, float] = {}
     lost = 0
     try:
@@ -365,7 +371,7 @@ def measure(
                 label = f"{clients} clients, {rate:g} posts/s"
                 print(summary(f"post-to-arrival, {label}, {name}", result.delays))
                 print(summary(f"  POST, {label}, {name}", result.posts))
-                print(f"  lost: {result.lost}")
+                print(f"  lost: {result.lost} (closed by the server: {crowd.closed_by_server})")
                 lost += result.lost
                 p95s[(name, clients)] = percentile(result.delays, 0.95)
                 p95s[(name + "-p50", clients)] = statistics.median(result.delays)
@@ -379,6 +385,7 @@ def measure(
         # CPU per post with 200 open pages, before (refetch on every event) and after.
         pool = ThreadPoolExecutor(max_workers=32)
         fetched = [0]
+        failed: list[Exception] = []
         lock = threading.Lock()
         page_http = threading.local()
 
@@ -386,11 +393,14 @@ def measure(
             if not hasattr(page_http, "http"):
                 page_http.http = requests.Session()
                 page_http.http.cookies.set("session", cookie, domain="127.0.0.1", path="/")
-            page_http.http.get(
-                f"{consult.url}/toolkit/sections/{section}/thread",
-                headers={"Connection": "close"},
-                timeout=120,
-            ).raise_for_status()
+            try:
+                page_http.http.get(
+                    f"{consult.url}/toolkit/sections/{section}/thread",
+                    headers={"Connection": "close"},
+                    timeout=120,
+                ).raise_for_status()
+            except requests.RequestException as error:
+                failed.append(error)
             with lock:
                 fetched[0] += 1
 
@@ -412,16 +422,19 @@ def measure(
             finally:
                 crowd.close()
             print(f"server CPU per post, 200 pages, {label}: {result.cpu_per_post:.3f} s")
+            if on_event is not None:
+                print(f"  refetches: {fetched[0]}, of which failed: {len(failed)}")
             lost += result.lost
         pool.shutdown()
 
-        quiet = idle_gets(consult.url, 60)
-        print(summary("GET /, no socket open", quiet))
+        quiet = idle_gets(consult.url, 100)
         idle = Crowd(consult.url, cookie, section, 1000).connect()
         try:
-            busy = idle_gets(consult.url, 60)
+            busy = idle_gets(consult.url, 200)
         finally:
             idle.close()
+        quiet += idle_gets(consult.url, 100)  # before and after, against the machine's drift
+        print(summary("GET /, no socket open", quiet))
         print(summary("GET /, 1,000 idle sockets open (signed in, joined)", busy))
         idle_ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
     finally:
