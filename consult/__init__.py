@@ -27,6 +27,7 @@ CAPABILITIES = (
     "consult.dashboard",
     "consult.calls",
     "consult.toolkit",
+    "consult.decisions",
     "consult.events",
     "consult.programme",
 )

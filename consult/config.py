@@ -153,8 +153,15 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
         #: The Reply-To of the Secretariat's messages to participants; unset, the writer's address.
         "SECRETARIAT_EMAIL": env.get("SECRETARIAT_EMAIL") or None,
-        #: The ORGANIZER of call invitations; mail to it must reach ``flask mail-in`` for replies.
+        #: Calendar answers to calls go to ``<local>+<token>@<domain>`` of this address (the
+        #: ORGANIZER and From of each invitation), which must reach ``flask mail-in``;
+        #: unset, it is ``calls@`` the domain of MAIL_DEFAULT_SENDER.
         "CALLS_ORGANIZER_EMAIL": env.get("CALLS_ORGANIZER_EMAIL") or None,
+        #: The same for event invitations; unset, ``events@`` the domain of MAIL_DEFAULT_SENDER.
+        "EVENTS_ORGANIZER_EMAIL": env.get("EVENTS_ORGANIZER_EMAIL") or None,
+        #: The authserv-id(s) (comma-separated) of the mail servers whose Authentication-Results
+        #: ``mail-in`` believes; unset, the topmost header (added by the last server) is read.
+        "MAILIN_AUTHSERV_ID": env.get("MAILIN_AUTHSERV_ID") or None,
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL") or "flask-socketio",
         #: ``gevent`` or ``threading``; unset, gevent under gunicorn's gevent worker.

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import render_template
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
 from wtforms.fields.choices import SelectChoice
 
 #: HTTP status for a form sent back with errors next to its fields.
 INVALID = 422
+
+
+def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """A page with ``form``: 200 when first shown, 422 when sent back with its errors."""
+    status = INVALID if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
 
 #: The largest row id: primary keys are 32-bit integers on PostgreSQL.
 MAX_ID = 2**31 - 1

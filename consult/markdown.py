@@ -11,6 +11,7 @@ survive; images are not allowed (they would load from anywhere).
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from html.parser import HTMLParser
 
 import nh3
 from flask import Flask
@@ -54,6 +55,66 @@ def render_markdown(text: str | None) -> Markup:
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
     return sanitise(_parser().render(text))
+
+
+class _PlainText(HTMLParser):
+    """Rendered Markdown back to readable plain text: paragraphs, list marks, link targets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.lists: list[list[int]] = []  # one [number] per open list; 0 for bullets
+        self.href: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "blockquote", "pre", "table", "h1", "h2", "h3", "h4", "h5", "h6"):
+            self.out.append("\n\n")
+        elif tag in ("ul", "ol"):
+            if not self.lists:  # a nested list starts on its item's own line breaks
+                self.out.append("\n\n")
+            start = int(dict(attrs).get("start") or 1) if tag == "ol" else 0
+            self.lists.append([start])
+        elif tag == "li" and self.lists:
+            mark = self.lists[-1]
+            self.out.append("\n" + "  " * (len(self.lists) - 1))
+            self.out.append(f"{mark[0]}. " if mark[0] else "- ")
+            if mark[0]:
+                mark[0] += 1
+        elif tag in ("br", "tr"):
+            self.out.append("\n")
+        elif tag == "hr":
+            self.out.append("\n\n---")
+        elif tag in ("td", "th"):
+            self.out.append(" | ")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "a" and self.href:
+            href = self.href.pop()
+            text = "".join(self.out).rsplit("\n", 1)[-1]
+            if href and not text.endswith(href.removeprefix("mailto:")):
+                self.out.append(f" ({href.removeprefix('mailto:')})")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() or "\n" not in data:  # the line breaks between tags are not text
+            self.out.append(data)
+
+
+def plain_text(text: str | None) -> str:
+    """Markdown as plain text for places that show no HTML (calendar DESCRIPTION, say):
+    the marks gone, paragraphs and list items on their own lines, links followed by their
+    address in brackets."""
+    parser = _PlainText()
+    parser.feed(_render(text or ""))
+    parser.close()
+    lines = [line.rstrip() for line in "".join(parser.out).splitlines()]
+    joined = "\n".join(lines)
+    while "\n\n\n" in joined:
+        joined = joined.replace("\n\n\n", "\n\n")
+    return joined.strip()
 
 
 def init_app(app: Flask) -> None:

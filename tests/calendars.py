@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -101,6 +101,11 @@ def disguised(data: bytes | str) -> str:
     return text
 
 
+def instant(value: date | datetime) -> date | datetime:
+    """A start as readers must agree on it: a UTC instant, or a date for a whole-day entry."""
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
+
+
 def instants(data: bytes | str, *, outlook: bool = True) -> dict[str, dict[str, datetime]]:
     """Each reader's UTC start of every event of an .ics, by reader and then UID."""
     text = disguised(data)
@@ -108,13 +113,13 @@ def instants(data: bytes | str, *, outlook: bool = True) -> dict[str, dict[str, 
     events = parsed.walk("VEVENT")
     span = (datetime(1990, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC))
     found = {
-        "icalendar": {str(e["UID"]): e["DTSTART"].dt.astimezone(UTC) for e in events},
+        "icalendar": {str(e["UID"]): instant(e["DTSTART"].dt) for e in events},
         "recurring_ical_events": {
-            str(e["UID"]): e["DTSTART"].dt.astimezone(UTC)
+            str(e["UID"]): instant(e["DTSTART"].dt)
             for e in recurring_ical_events.of(Calendar.from_ical(text)).between(*span)
         },
         "vobject": {
-            e.uid.value: e.dtstart.value.astimezone(UTC) for e in vobject.readOne(text).vevent_list
+            e.uid.value: instant(e.dtstart.value) for e in vobject.readOne(text).vevent_list
         },
     }
     if outlook:
@@ -126,7 +131,7 @@ def instants(data: bytes | str, *, outlook: bool = True) -> dict[str, dict[str, 
                 e["DTSTART"].dt.replace(tzinfo=None)
             )
             if "TZID" in e["DTSTART"].params
-            else e["DTSTART"].dt.astimezone(UTC)
+            else instant(e["DTSTART"].dt)
             for e in events
         }
     return found

@@ -379,6 +379,23 @@ def sign_in(client: FlaskClient, user: User) -> FlaskClient:
     return client
 
 
+def acknowledgement(html: str) -> str | None:
+    """The fingerprint a "Check before sending" page asks to send back, if the page is one."""
+    found = re.search(r'name="acknowledged" value="([0-9a-f]+)"', html)
+    return found.group(1) if found else None
+
+
+def post_acknowledging(client: FlaskClient, url: str, data: dict, **options: Any):
+    """Post a form that may stop at "Check before sending"; acknowledge the warnings and post again."""
+    response = client.post(url, data=data, **options)
+    digest = (
+        acknowledgement(response.get_data(as_text=True)) if response.status_code == 200 else None
+    )
+    if digest is None:
+        return response
+    return client.post(url, data={**data, "acknowledged": digest}, **options)
+
+
 @pytest.fixture
 def member_client(client: FlaskClient, make_member: Callable[..., User]) -> FlaskClient:
     """A client signed in as a fresh member (``client.user`` is that member)."""

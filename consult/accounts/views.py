@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from consult import signals
 from consult.accounts import bp, notifications, services
 from consult.accounts.forms import (
     ChangePasswordForm,
@@ -143,7 +144,8 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form), status
+    panels = signals.ordered(signals.account_panels, user=current_user._get_current_object())
+    return render_template("accounts/profile.html", form=form, panels=panels), status
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ Secretariat, who sends the invitations only after acknowledging it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,6 +41,21 @@ class StartReview:
     def accepted(self) -> bool:
         """True when nothing refuses the start (warnings may still need acknowledging)."""
         return not self.refusals
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the warnings, which the acknowledgement carries back.
+
+        If the warnings change between the review and the click (a member marks
+        themselves away, a holiday is added), the fingerprint no longer matches and the
+        new warnings are shown first. The notice left is left out: it shrinks every second.
+        """
+        shown = [(p.code,) if p.code == "notice" else (p.code, p.details) for p in self.warnings]
+        return hashlib.sha256(repr((self.start, shown)).encode()).hexdigest()[:16]
+
+    def acknowledged_by(self, answer: str | None) -> bool:
+        """True when there is nothing to acknowledge, or ``answer`` acknowledges these warnings."""
+        return not self.warnings or answer == self.digest
 
 
 def review_start(plan: PlanInput, start: datetime, now: datetime) -> StartReview:

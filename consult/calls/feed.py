@@ -35,7 +35,7 @@ def user_for_token(token: str) -> User | None:
 
 def confirmed_calls(app: Any, user: User) -> list[ical.Meeting]:
     """Receiver of ``signals.calendar_feed``: the user's confirmed and held calls."""
-    return [notifications.meeting(call) for call in services.calls_for(user)]
+    return [notifications.meeting(call, user) for call in services.calls_for(user)]
 
 
 def feed_ics(user: User) -> bytes:

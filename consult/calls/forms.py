@@ -68,7 +68,9 @@ class SeriesForm(FlaskForm):
         _l("Good hours until"), default=18, validators=[InputRequired(), NumberRange(1, 24)]
     )
     bridge = TextAreaField(
-        _l("Bridge or dial-in details"), validators=[Optional(), Length(max=2000)]
+        _l("Bridge or dial-in details"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[lambda text: "\n".join(text.strip().splitlines()) if text else ""],
     )
     members = SelectMultipleField(
         _l("Invited members"),

@@ -132,6 +132,28 @@ def move_call(call_id: int, start: datetime, *, notify: bool = True) -> Call:
     return in_write_transaction(work, tell if notify else None)
 
 
+def upcoming_calls(series: CallSeries, now: datetime | None = None) -> list[Call]:
+    """The series' confirmed calls that have not ended yet."""
+    now = now or utcnow()
+    calls = db.session.scalars(
+        select(Call).where(Call.series_id == series.id, Call.status == CallStatus.CONFIRMED)
+    )
+    return [call for call in calls if call.ends_at > now]
+
+
+def bridge_changed(series: CallSeries) -> list[Call]:
+    """The series' dial-in details changed: each upcoming call's SEQUENCE rises and every
+    invitee gets the update (METHOD:REQUEST), queued in the caller's transaction.
+
+    Answers stay: the call keeps its time, so RFC 5546 lets the organiser keep them.
+    """
+    calls = upcoming_calls(series)
+    for call in calls:
+        call.sequence += 1
+        notifications.queue_invitations(call, update=True, what="bridge")
+    return calls
+
+
 def cancel_call(call: Call) -> None:
     """Call it off: SEQUENCE rises (RFC 5546 asks for it on CANCEL too), every invitee is told."""
     call.status = CallStatus.CANCELLED

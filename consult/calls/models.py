@@ -36,6 +36,8 @@ class Partstat(LabelledEnum):
     ACCEPTED = "ACCEPTED", _l("Accepted")
     TENTATIVE = "TENTATIVE", _l("Tentative")
     DECLINED = "DECLINED", _l("Declined")
+    #: Answered from a calendar program: someone else was sent in the member's place.
+    DELEGATED = "DELEGATED", _l("Delegated")
 
 
 class AgendaStatus(enum.StrEnum):
@@ -234,6 +236,10 @@ class Attendance(db.Model):
     responded_at: Mapped[datetime | None]
     #: Why the last e-mail to this member failed (empty when it went out).
     delivery_error: Mapped[str] = mapped_column(String(500), default="")
+    #: What the member wrote with their calendar's answer (the REPLY's COMMENT).
+    comment: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    #: Who the member's calendar answer delegated the call to (DELEGATED-TO).
+    delegated_to: Mapped[str] = mapped_column(String(320), default="", server_default="")
     #: The attendance register: present, apologies or absent, recorded at the call.
     presence: Mapped[Presence] = mapped_column(
         str_enum(Presence), default=Presence.UNKNOWN, server_default="unknown"

@@ -7,11 +7,11 @@ the letters below, and records on each invitation whether its e-mail failed.
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parseaddr
+from email.utils import formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,10 +28,9 @@ from consult.calls.models import (
 from consult.calls.services import find_attendance
 from consult.extensions import db
 from consult.i18n.formats import clock, format_date
-from consult.i18n.locales import current_language
 from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.outbox.models import OutboxMessage, OutboxStatus
-from consult.tokens import make_token
+from consult.tokens import address_token, make_token, tagged_address
 from consult.urls import external_url
 
 RSVP = "call-rsvp"
@@ -93,15 +92,39 @@ def rsvp_links(attendance: Attendance) -> dict[str, str]:
     }
 
 
-def organiser_address(call: Call) -> ical.Person:
-    """The ORGANIZER: the address whose mail is piped to ``mail-in``, named for the organiser."""
-    configured = current_app.config.get("CALLS_ORGANIZER_EMAIL")
-    address = configured or parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+#: What the token in a member's reply address is for.
+REPLY_PURPOSE = "calls-reply"
+
+
+def reply_base() -> str:
+    """``CALLS_ORGANIZER_EMAIL``, else ``calls@`` the sender's domain: its mail goes to mail-in."""
+    return current_app.config.get("CALLS_ORGANIZER_EMAIL") or f"calls@{mail.sender_domain()}"
+
+
+def reply_address(user: User) -> str:
+    """The member's own reply address, ``calls+<id>-<signature>@domain``.
+
+    It is the ORGANIZER and the From of every invitation the member gets, so the REPLY
+    their calendar program sends comes back to it: the token proves the answer comes
+    from someone who received the member's invitation, the From that it is the member.
+    """
+    return tagged_address(reply_base(), address_token(REPLY_PURPOSE, user.id))
+
+
+def organiser_address(call: Call, reader: User | None = None) -> ical.Person:
+    """The ORGANIZER, named for the series' organiser: ``reader``'s own reply address."""
+    address = reply_address(reader) if reader is not None else reply_base()
     return ical.Person(address, call.series.organiser.display_name)
 
 
-def meeting(call: Call) -> ical.Meeting:
-    """The call as calendars see it."""
+def sender(call: Call, reader: User) -> str:
+    """The From of ``reader``'s invitations: the ORGANIZER, so that they are the same."""
+    person = organiser_address(call, reader)
+    return formataddr((person.name, person.email))
+
+
+def meeting(call: Call, reader: User | None = None) -> ical.Meeting:
+    """The call as calendars see it (``reader``: whose copy, for the ORGANIZER address)."""
     page = external_url("calls.call", call_id=call.id)
     description = "\n\n".join(
         part
@@ -120,7 +143,7 @@ def meeting(call: Call) -> ical.Meeting:
         description=description,
         location=call.series.bridge.splitlines()[0] if call.series.bridge else "",
         url=page,
-        organizer=organiser_address(call),
+        organizer=organiser_address(call, reader),
         attendees=[
             ical.Attendee(a.user.email, a.user.display_name, partstat=str(a.partstat))
             for a in sorted(call.attendances, key=lambda a: a.user.email)
@@ -135,14 +158,14 @@ AGENDA = "calls.agenda"
 FAILURES = "calls.failures"
 
 
-def queue_invitations(call: Call, *, update: bool = False) -> None:
-    """Queue every invitee the call with its iTIP REQUEST (an update when ``update``)."""
+def queue_invitations(call: Call, *, update: bool = False, what: str = "time") -> None:
+    """Queue every invitee the call with its iTIP REQUEST (an update when ``update``; ``what``
+    changed: ``time`` or ``bridge``)."""
     for attendance in call.attendances:
-        enqueue(
-            attendance.user.email,
-            INVITE,
-            {"call": call.id, "user": attendance.user_id, "update": update},
-        )
+        params = {"call": call.id, "user": attendance.user_id, "update": update}
+        if update:
+            params["what"] = what
+        enqueue(attendance.user.email, INVITE, params)
 
 
 def queue_cancellations(call: Call) -> None:
@@ -166,14 +189,17 @@ def _invitation(params: dict[str, Any]) -> tuple[Call, Attendance]:
 
 
 def _calendar(call: Call, method: str, reader: User) -> mail.CalendarPart:
-    """The call's iTIP part, built once per call and change for a whole batch of letters."""
-    cache = g.setdefault("calls_calendar_parts", {})
+    """The call's iTIP part for one member: their own ORGANIZER address, their language."""
     with mail.in_language_of(reader):  # its description is in the reader's language
-        key = (call.id, call.sequence, method, current_language())
-        if key not in cache:
-            build = ical.request if method == "REQUEST" else ical.cancel
-            cache[key] = mail.CalendarPart(build(meeting(call)), method)
-    return cache[key]
+        build = ical.request if method == "REQUEST" else ical.cancel
+        return mail.CalendarPart(build(meeting(call, reader)), method)
+
+
+def _from_organiser(message: mail.Message, call: Call, reader: User) -> mail.Message:
+    """An invitation comes from its ORGANIZER; people's replies go to the organiser."""
+    message.sender = sender(call, reader)
+    message.reply_to = call.series.organiser.email
+    return message
 
 
 def _record(row: OutboxMessage) -> None:
@@ -207,7 +233,7 @@ def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     subject = (
         _l("Changed: %(name)s", name=name) if update else _l("Invitation: %(name)s", name=name)
     )
-    return mail.compose(
+    message = mail.compose(
         attendance.user,
         "calls/invite",
         subject,
@@ -218,14 +244,16 @@ def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         links=rsvp_links(attendance),
         page=external_url("calls.call", call_id=call.id),
         update=update,
+        what=params.get("what", "time"),
     )
+    return _from_organiser(message, call, attendance.user)
 
 
 @letter(CANCEL, label=_l("Call cancelled"), on_result=_record)
 def cancellation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     """The news that the call is off, with its iTIP CANCEL."""
     call, attendance = _invitation(params)
-    return mail.compose(
+    message = mail.compose(
         attendance.user,
         "calls/cancel",
         _l("Cancelled: %(name)s", name=call.series.name),
@@ -234,6 +262,7 @@ def cancellation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         user=attendance.user,
         when=local_when(call, attendance.user),
     )
+    return _from_organiser(message, call, attendance.user)
 
 
 @letter(AGENDA, label=_l("Call agenda reminder"), on_result=_record_reminder)
@@ -242,17 +271,23 @@ def agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     call, attendance = _invitation(params)
     if call.status is not CallStatus.CONFIRMED:
         raise NothingToSend("the call is no longer confirmed")
+    return _agenda(call, attendance, _l("Agenda: %(name)s", name=call.series.name))
+
+
+def _agenda(call: Call, attendance: Any, subject: str, *, published: bool = False) -> mail.Message:
+    """The agenda letter: every item's time in the member's zone, with the answer links."""
     return mail.compose(
         attendance.user,
         "calls/agenda",
-        _l("Agenda: %(name)s", name=call.series.name),
+        subject,
         call=call,
         user=attendance.user,
         when=local_when(call, attendance.user),
         items=call.published_agenda,
         times=item_clock(call, call.published_agenda, attendance.user),
         links=rsvp_links(attendance),
-        page=external_url("calls.call", call_id=call.id),
+        page=external_url("calls.call", call_id=call.id, _anchor="agenda" if published else None),
+        published=published,
     )
 
 
@@ -283,20 +318,18 @@ MINUTES = "calls.minutes"
 
 def queue_published_agenda(call: Call) -> None:
     """Queue the agenda, just published, for every active invitee."""
-    for attendance in call.attendances:
-        if attendance.user.active:
-            enqueue(
-                attendance.user.email,
-                AGENDA_PUBLISHED,
-                {"call": call.id, "user": attendance.user_id},
-            )
+    _queue_for_invitees(call, AGENDA_PUBLISHED)
 
 
 def queue_minutes(call: Call) -> None:
     """Queue the circulated minutes for every active invitee."""
+    _queue_for_invitees(call, MINUTES)
+
+
+def _queue_for_invitees(call: Call, kind: str) -> None:
     for attendance in call.attendances:
         if attendance.user.active:
-            enqueue(attendance.user.email, MINUTES, {"call": call.id, "user": attendance.user_id})
+            enqueue(attendance.user.email, kind, {"call": call.id, "user": attendance.user_id})
 
 
 @letter(AGENDA_PUBLISHED, label=_l("Call agenda published"), on_result=_record)
@@ -305,17 +338,10 @@ def published_agenda_letter(recipient: str, params: dict[str, Any]) -> mail.Mess
     call, attendance = _invitation(params)
     if call.status is not CallStatus.CONFIRMED or call.agenda_published_at is None:
         raise NothingToSend("the call is no longer confirmed, or its agenda not published")
-    return mail.compose(
-        attendance.user,
-        "calls/agenda",
+    return _agenda(
+        call,
+        attendance,
         _l("Agenda published: %(name)s", name=call.series.name),
-        call=call,
-        user=attendance.user,
-        when=local_when(call, attendance.user),
-        items=call.published_agenda,
-        times=item_clock(call, call.published_agenda, attendance.user),
-        links=rsvp_links(attendance),
-        page=external_url("calls.call", call_id=call.id, _anchor="agenda"),
         published=True,
     )
 

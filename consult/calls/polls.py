@@ -35,6 +35,7 @@ from consult.calls.poll_models import (
 )
 from consult.database import utcnow
 from consult.extensions import db
+from consult.jobs.claims import queue_each_once
 
 #: A poll asks about this many slots.
 MIN_SLOTS, MAX_SLOTS = 3, 6
@@ -277,26 +278,20 @@ def send_poll_reminders(now: datetime | None = None) -> list[str]:
         .order_by(PollInvitee.poll_id, PollInvitee.user_id)
     ).all()
     db.session.commit()
-    queued = []
-    for poll_id, user_id, email in due:
-        claimed = db.session.execute(
+    return queue_each_once(
+        due,
+        claim=lambda row: (
             update(PollInvitee)
             .where(
-                PollInvitee.poll_id == poll_id,
-                PollInvitee.user_id == user_id,
+                PollInvitee.poll_id == row.poll_id,
+                PollInvitee.user_id == row.user_id,
                 PollInvitee.reminded_at.is_(None),
                 PollInvitee.answered_at.is_(None),
             )
             .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            continue
-        poll_notifications.queue_poll_reminder(poll_id, user_id, email)
-        db.session.commit()
-        queued.append(email)
-    return queued
+        ),
+        queue=lambda row: poll_notifications.queue_poll_reminder(*row),
+    )
 
 
 @jobs.periodic("calls.send-poll-reminders", jobs.crontab(minute="30"))

@@ -157,10 +157,14 @@ def start_in_range(start: datetime, now: datetime | None = None) -> bool:
         return False
 
 
-def answer(attendance: Attendance, partstat: Partstat) -> None:
-    """Record a member's answer to an invitation."""
+def answer(
+    attendance: Attendance, partstat: Partstat, *, comment: str = "", delegated_to: str = ""
+) -> None:
+    """Record a member's answer to an invitation (with what their calendar's answer said)."""
     attendance.partstat = partstat
     attendance.responded_at = utcnow()
+    attendance.comment = comment[:1000]
+    attendance.delegated_to = delegated_to[:320] if partstat is Partstat.DELEGATED else ""
 
 
 def find_attendance(call_id: int, user_id: int) -> Attendance | None:

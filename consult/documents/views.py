@@ -24,7 +24,7 @@ from consult.documents.uploads import (
 )
 from consult.errors import render_error
 from consult.extensions import db, login_manager
-from consult.forms import INVALID, ButtonForm, parse_id, select_choices
+from consult.forms import ButtonForm, parse_id, render_form, select_choices
 from consult.i18n import country_name
 from consult.i18n.countries import sort_key
 from consult.public.models import ViaProfile
@@ -174,8 +174,7 @@ def upload_document():
             db.session.commit()
             flash(_("The document is uploaded."), "success")
             return redirect(url_for("documents.studies", _anchor=f"document-{document.id}"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("documents/upload.html", form=form, document=None), status
+    return render_form("documents/upload.html", form, document=None)
 
 
 def _drain_body() -> None:
@@ -223,10 +222,7 @@ def edit_document(document_id: int):
         db.session.commit()
         flash(_("The document is updated."), "success")
         return redirect(url_for("documents.studies", _anchor=f"document-{document.id}"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template(
-        "documents/upload.html", form=form, document=document, delete_form=ButtonForm()
-    ), status
+    return render_form("documents/upload.html", form, document=document, delete_form=ButtonForm())
 
 
 @bp.post("/manage/documents/<int:document_id>/delete")
@@ -255,5 +251,4 @@ def edit_case_study(case_id: int):
         db.session.commit()
         flash(_("The case study is updated."), "success")
         return redirect(url_for("documents.studies", _anchor=f"case-{case.id}"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("documents/case_study.html", form=form, case=case), status
+    return render_form("documents/case_study.html", form, case=case)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,9 +20,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
-from consult.events import allocation, bp, decisions, messages, notifications, stats
+from consult.events import (
+    allocation,
+    bp,
+    decisions,
+    exports,
+    messages,
+    notifications,
+    questions,
+    stats,
+)
 from consult.events.forms import CapacityForm, MessageForm
-from consult.events.models import Event, Registration, Status
+from consult.events.models import Event, FormAnswer, Registration, Status
 from consult.events.views import constituency_pairs
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
@@ -30,7 +49,7 @@ def _registrations(event: Event, query: str = "", status: str = "") -> list[Regi
     statement = (
         select(Registration)
         .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.constituency))
+        .options(selectinload(Registration.constituency), selectinload(Registration.answers))
         .order_by(Registration.arrival)
     )
     if query:
@@ -62,9 +81,9 @@ def admin_index():
 def admin_event(event_id: int):
     """Counts with bars, the searchable list and the actions."""
     event = _event(event_id)
+    questions_asked = event.form_fields  # loaded once: each answer finds its question here
     everyone = _registrations(event)
-    query = request.args.get("q", "").strip()[:100]
-    status = request.args.get("status", "")
+    query, status = _filters()
     shown = _registrations(event, query, status) if (query or status) else everyone
     return render_template(
         "events/admin_event.html",
@@ -76,23 +95,65 @@ def admin_event(event_id: int):
         total=len(everyone),
         query=query,
         status=status,
+        filters={key: value for key, value in (("q", query), ("status", status)) if value},
         statuses=list(Status),
         action_form=ButtonForm(),
         capacity_form=CapacityForm(capacity=event.capacity),
         mailings=messages.log(event),
+        questions_asked=questions_asked,
+    )
+
+
+def _filters() -> tuple[str, str]:
+    """The dashboard's search and status filter, as the page's address gives them."""
+    return request.args.get("q", "").strip()[:100], request.args.get("status", "")
+
+
+def _export(event: Event, extension: str, mimetype: str, body: bytes) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{extension}"'
+        },
     )
 
 
 @bp.get("/events/admin/<int:event_id>/registrations.csv")
 @secretariat_required
 def admin_csv(event_id: int):
-    """All registrations of the event as CSV."""
+    """The registrations the dashboard shows, as CSV (UTF-8 with a byte-order mark)."""
     event = _event(event_id)
-    return Response(
-        stats.to_csv(_registrations(event)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"'},
-    )
+    rows = _registrations(event, *_filters())
+    body = exports.to_csv(rows, event.form_fields)
+    return _export(event, "csv", "text/csv; charset=utf-8", body)
+
+
+@bp.get("/events/admin/<int:event_id>/registrations.xlsx")
+@secretariat_required
+def admin_xlsx(event_id: int):
+    """The registrations the dashboard shows, as an Excel workbook."""
+    event = _event(event_id)
+    rows = _registrations(event, *_filters())
+    body = exports.to_xlsx(rows, event.form_fields, title=event.slug)
+    return _export(event, "xlsx", XLSX, body)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/events/admin/<int:event_id>/answers/<int:answer_id>/file")
+@secretariat_required
+def admin_answer_file(event_id: int, answer_id: int):
+    """A file a registrant sent with a question (a passport copy, say): for the Secretariat only."""
+    event = _event(event_id)
+    answer = db.session.get(FormAnswer, answer_id)
+    if answer is None or answer.registration.event_id != event.id:
+        abort(404)
+    path = questions.answer_file(answer)
+    if path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=str(answer.value))
 
 
 def _back(event_id: int):

@@ -1,10 +1,18 @@
 """Seats given inside database transactions, so that a seat is never given twice.
 
-Every change that gives or frees a seat first locks the event: ``SELECT ...
-FOR UPDATE`` on the event's row on PostgreSQL, ``BEGIN IMMEDIATE`` (the
-database's write lock) on SQLite. Counting the seats, choosing the status and
-writing the registration then happen inside that one transaction, so two
-processes can never both see the last free seat. Nothing is locked in Python.
+Every change that gives or frees a seat first locks the event's row: a
+registration by taking the next arrival number (``UPDATE events SET arrivals =
+arrivals + 1 ... RETURNING``), the other changes by ``SELECT ... FOR UPDATE``; on
+SQLite ``BEGIN IMMEDIATE`` takes the database's write lock first. Choosing the
+status and writing the registration then happen inside that one transaction.
+
+The work under the lock does not grow with the number of people registered or
+waiting: the event's row counts its confirmed seats (``taken``) and each held-seat
+rule those of its group, so a full event is known from that row alone and the
+waiting list is read only when a seat is free, and then only as far as the free
+seats go. A seat is taken with a conditional update (``... SET taken = taken + 1
+WHERE taken < capacity``), so even a change that forgot the lock could not give
+more seats than the room has. Nothing is locked in Python.
 """
 
 from __future__ import annotations
@@ -13,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.accounts.models import Constituency
 from consult.database import utcnow
@@ -23,6 +32,7 @@ from consult.events.models import (
     ACTIVE_STATUSES,
     Event,
     Registration,
+    SeatRule,
     Status,
     new_manage_key,
 )
@@ -51,6 +61,8 @@ class RegistrationForm:
     position: str = ""
     accessibility_needs: str = ""
     consent_listed: bool = False
+    #: The language of the page registered from: every letter to them is written in it.
+    language: str | None = None
 
 
 @dataclass
@@ -78,13 +90,31 @@ def lock_event(event_id: int) -> Event:
     return event
 
 
+def next_arrival(event_id: int) -> tuple[Event, int]:
+    """The event, its row locked by taking the next arrival number; and that number.
+
+    One statement both locks the row (as :func:`lock_event` does) and numbers the
+    registration, instead of reading the highest number given so far.
+    """
+    event = db.session.scalars(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(arrivals=Event.arrivals + 1)
+        .returning(Event)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).one_or_none()
+    if event is None:
+        raise RegistrationRefused(str(_l("There is no such event.")))
+    return event, event.arrivals
+
+
 def holds_of(event: Event) -> list[seats.Hold]:
-    """The event's seat rules as data."""
+    """The event's seat rules as data (constituencies by id)."""
     holds = []
     for rule in event.seat_rules:
         if rule.constituency_id is not None:
             holds.append(
-                seats.Hold("constituency", rule.constituency.slug, rule.seats, rule.release_at)
+                seats.Hold("constituency", str(rule.constituency_id), rule.seats, rule.release_at)
             )
         else:
             holds.append(seats.Hold("group", rule.country_group or "", rule.seats, rule.release_at))
@@ -93,25 +123,79 @@ def holds_of(event: Event) -> list[seats.Hold]:
 
 def applicant_of(registration: Registration) -> seats.Applicant:
     """The registrant as the rules see them."""
-    slug = registration.constituency.slug if registration.constituency else None
-    return seats.Applicant(slug, registration.country_group)
+    constituency = registration.constituency_id
+    return seats.Applicant(
+        None if constituency is None else str(constituency), registration.country_group
+    )
 
 
-def tally_of(event_id: int) -> seats.Tally:
-    """The confirmed seats of an event, counted by the database."""
-    rows = db.session.execute(
-        select(Constituency.slug, Registration.country_group, func.count())
-        .select_from(Registration)
-        .outerjoin(Constituency, Registration.constituency_id == Constituency.id)
-        .where(Registration.event_id == event_id, Registration.status == Status.CONFIRMED)
-        .group_by(Constituency.slug, Registration.country_group)
-    ).all()
-    tally = seats.Tally()
-    for slug, group, count in rows:
-        tally.confirmed += count
-        tally.by_constituency[slug] += count
-        tally.by_group[group] += count
+def tally_of(event: Event) -> seats.Tally:
+    """The confirmed seats of an event, from its counters (the groups its rules hold seats for)."""
+    tally = seats.Tally(confirmed=event.taken)
+    for rule in event.seat_rules:
+        if rule.constituency_id is not None:
+            tally.by_constituency[str(rule.constituency_id)] = rule.taken
+        else:
+            tally.by_group[rule.country_group] = rule.taken
     return tally
+
+
+def confirmed_of(rule: SeatRule) -> int:
+    """Confirmed registrations of the rule's group, counted (to start a new rule's counter)."""
+    group = (
+        Registration.constituency_id == rule.constituency_id
+        if rule.constituency_id is not None
+        else Registration.country_group == rule.country_group
+    )
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == rule.event_id,
+            Registration.status == Status.CONFIRMED,
+            group,
+        )
+    )
+
+
+def _rule_matches(rule: SeatRule, registration: Registration) -> bool:
+    if rule.constituency_id is not None:
+        return rule.constituency_id == registration.constituency_id
+    return rule.country_group == registration.country_group
+
+
+def move_seats(event: Event, registrations: list[Registration], step: int) -> None:
+    """Count seats given (``step`` 1) to or freed (-1) by ``registrations`` (inside the lock).
+
+    The event's counter moves only if the room allows it: a conditional update, so that
+    a seat the room does not have cannot be given, whatever called this.
+    """
+    if not registrations:
+        return
+    change = step * len(registrations)
+    taken = db.session.scalar(
+        update(Event)
+        .where(Event.id == event.id, Event.taken + change <= Event.capacity)
+        .where(Event.taken + change >= 0)
+        .values(taken=Event.taken + change)
+        .returning(Event.taken)
+        .execution_options(synchronize_session=False)
+    )
+    if taken is None:
+        raise RuntimeError(f"event {event.id}: the seat counter refused {change:+d} seats")
+    set_committed_value(event, "taken", taken)
+    for rule in event.seat_rules:
+        matching = sum(1 for registration in registrations if _rule_matches(rule, registration))
+        if matching:
+            rule.taken += step * matching
+
+
+def confirm(event: Event, registrations: list[Registration], now: datetime) -> None:
+    """Give each of ``registrations`` a seat (the rules have said they may take one)."""
+    move_seats(event, registrations, 1)
+    for registration in registrations:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
 
 
 def registration_state(event: Event, now: datetime | None = None) -> str | None:
@@ -127,33 +211,60 @@ def registration_state(event: Event, now: datetime | None = None) -> str | None:
     return None
 
 
+def _waiting_after(event: Event, arrival: int, holds: list[seats.Hold] | None, limit: int):
+    """Those waiting after ``arrival``, first come first, at most ``limit``; with ``holds``,
+    only those of the groups these holds are for."""
+    statement = select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == Status.WAITING,
+        Registration.arrival > arrival,
+    )
+    if holds is not None:
+        statement = statement.where(
+            or_(
+                *(
+                    Registration.constituency_id == int(hold.value)
+                    if hold.kind == "constituency"
+                    else Registration.country_group == hold.value
+                    for hold in holds
+                )
+            )
+        )
+    return list(db.session.scalars(statement.order_by(Registration.arrival).limit(limit)))
+
+
 def fill_seats(event: Event, now: datetime) -> list[Registration]:
     """Give free seats to those waiting, first eligible first (call it inside the lock).
 
+    With no seat free nothing is read. Otherwise the waiting list is read only as far
+    as the free seats go: while a seat anyone may take is open, the next ones waiting
+    (as many as seats are free); once only held seats are left, the next person waiting
+    who belongs to a group they are held for. The outcome is that of
+    :func:`seats.promotions` over the whole list.
     Once the event has started nobody is promoted: a seat given then could not be used.
     """
-    if now >= event.starts_at:
+    if now >= event.starts_at or event.taken >= event.capacity:
         return []
-    waiting = list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event.id, Registration.status == Status.WAITING)
-            .order_by(Registration.arrival)
+    holds = holds_of(event)
+    tally = tally_of(event)
+    promoted: list[Registration] = []
+    after = 0
+    while (free := seats.free_seats(event.capacity, tally)) > 0:
+        if seats.open_seats(event.capacity, tally, holds, now) > 0:
+            batch = _waiting_after(event, after, None, free)
+        else:
+            unused = [hold for hold, left in seats.unused_held(holds, tally, now) if left > 0]
+            if not unused:
+                break
+            batch = _waiting_after(event, after, unused, 1)
+        if not batch:
+            break
+        chosen = seats.promotions(
+            [applicant_of(r) for r in batch], event.capacity, tally, holds, now
         )
-    )
-    if not waiting:
-        return []
-    chosen = seats.promotions(
-        [applicant_of(r) for r in waiting],
-        event.capacity,
-        tally_of(event.id),
-        holds_of(event),
-        now,
-    )
-    promoted = [waiting[index] for index in chosen]
-    for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
+        promoted.extend(batch[index] for index in chosen)
+        after = batch[-1].arrival
+    confirm(event, promoted, now)
     db.session.flush()
     return promoted
 
@@ -166,7 +277,7 @@ def register(
 
     def work() -> Outcome:
         moment = now or utcnow()
-        event = lock_event(event_id)
+        event, arrival = next_arrival(event_id)
         refusal = registration_state(event, moment)
         if refusal:
             raise RegistrationRefused(refusal)
@@ -201,30 +312,34 @@ def register(
         registration.position = form.position.strip()
         registration.accessibility_needs = form.accessibility_needs.strip()
         registration.consent_listed = form.consent_listed
+        if form.language:
+            registration.language = form.language
         registration.cancelled_at = None
         registration.confirmed_at = None
         registration.manage_key = new_manage_key()
-        registration.arrival = (
-            db.session.scalar(
-                select(func.coalesce(func.max(Registration.arrival), 0)).where(
-                    Registration.event_id == event.id
-                )
-            )
-            + 1
-        )
+        registration.arrival = arrival
         registration.constituency = (
             db.session.get(Constituency, form.constituency_id) if form.constituency_id else None
         )
-        registration.status = seats.decide(
-            applicant_of(registration),
-            event.capacity,
-            tally_of(event.id),
-            holds_of(event),
-            moment,
-            approval_required=event.approval_required,
-        )
+        if event.confirm_address or existing is not None:
+            # no place until the address is proved (see addresses.py); an address seen
+            # before proves itself again, so nobody re-registers someone else's address
+            registration.status = Status.UNCONFIRMED
+        elif event.approval_required:
+            registration.status = Status.PENDING
+        elif event.taken >= event.capacity:
+            registration.status = Status.WAITING  # full: decided from the event's row alone
+        else:
+            registration.status = seats.decide(
+                applicant_of(registration),
+                event.capacity,
+                tally_of(event),
+                holds_of(event),
+                moment,
+            )
         if registration.status is Status.CONFIRMED:
-            registration.confirmed_at = moment
+            registration.status = Status.WAITING
+            confirm(event, [registration], moment)
         db.session.add(registration)
         db.session.flush()
         return Outcome(registration, promoted)
@@ -242,6 +357,8 @@ def cancel(registration_id: int, now: datetime | None = None, then: Then = None)
         db.session.refresh(registration)
         if registration.status not in ACTIVE_STATUSES:
             return Outcome(registration)
+        if registration.status is Status.CONFIRMED:
+            move_seats(event, [registration], -1)
         registration.status = Status.CANCELLED
         registration.cancelled_at = moment
         db.session.flush()
@@ -319,13 +436,18 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting, and so on; None when not waiting."""
     if registration.status is not Status.WAITING:
         return None
+    return place_in_line(registration.event_id, registration.arrival)
+
+
+def place_in_line(event_id: int, arrival: int) -> int:
+    """The place on the waiting list of the one who arrived ``arrival``-th, if waiting."""
     ahead = db.session.scalar(
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.event_id == registration.event_id,
+            Registration.event_id == event_id,
             Registration.status == Status.WAITING,
-            Registration.arrival < registration.arrival,
+            Registration.arrival < arrival,
         )
     )
     return (ahead or 0) + 1

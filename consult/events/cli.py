@@ -36,6 +36,14 @@ def fill_job() -> None:
     fill_all()
 
 
+@events_cli.command("remind")
+def remind_command() -> None:
+    """Queue the reminders whose day has come (the workers run it hourly)."""
+    from consult.events.reminders import send_reminders
+
+    click.echo(f"Reminders queued: {len(send_reminders())}.")
+
+
 @events_cli.command("fill")
 def fill_command() -> None:
     """Give seats freed by a release date to those waiting (the workers run it daily)."""

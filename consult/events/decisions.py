@@ -16,6 +16,7 @@ from consult.events.allocation import (
     Outcome,
     RegistrationRefused,
     Then,
+    confirm,
     fill_seats,
     get_registration,
     holds_of,
@@ -69,12 +70,11 @@ def promote(registration_id: int, now: datetime | None = None, then: Then = None
         db.session.refresh(registration)
         if registration.status is not Status.WAITING:
             raise RegistrationRefused(str(_l("Only someone on the waiting list can be promoted.")))
-        if seats.free_seats(event.capacity, tally_of(event.id)) <= 0:
+        if seats.free_seats(event.capacity, tally_of(event)) <= 0:
             raise RegistrationRefused(
                 str(_l("No seat is free: raise the capacity or wait for a cancellation."))
             )
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = moment
+        confirm(event, [registration], moment)
         return Outcome(registration)
 
     return in_seat_transaction(work, then)
@@ -88,7 +88,7 @@ def set_capacity(
     def work() -> list[Registration]:
         moment = now or utcnow()
         event = lock_event(event_id)
-        confirmed = tally_of(event.id).confirmed
+        confirmed = event.taken
         if capacity < confirmed:
             raise RegistrationRefused(
                 str(

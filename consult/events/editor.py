@@ -96,13 +96,17 @@ def _apply(form: EventForm, event: Event) -> None:
     event.registration_closes_at = to_utc(form.registration_closes_at.data, zone)
     event.published = form.published.data
     event.approval_required = form.approval_required.data
+    event.confirm_address = form.confirm_address.data
+    event.invitation_only = form.invitation_only.data
+    event.remind_days_before = form.remind_days_before.data
     event.practice = form.practice.data
 
 
 @bp.route("/events/admin/<int:event_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def admin_edit(event_id: int):
-    """Edit an event; a new time or place raises the invitation's SEQUENCE."""
+    """Edit an event; a new title, time or place raises the invitation's SEQUENCE and sends
+    every confirmed participant the update."""
     event = _event(event_id)
     form = EventForm(obj=event)
     form.fill_choices(str(get_locale()))
@@ -117,10 +121,9 @@ def admin_edit(event_id: int):
         _apply(form, event)
         changed = any(getattr(event, name) != value for name, value in before.items())
         updates = 0
-        if changed:
+        if changed:  # every copy must follow: a stale one would answer an old SEQUENCE
             event.sequence += 1
-            if form.notify.data:  # queued with the change itself
-                updates = notifications.queue_updates(event)
+            updates = notifications.queue_updates(event)  # queued with the change itself
         db.session.commit()
         if form.capacity.data != event.capacity:
             try:
@@ -210,6 +213,7 @@ def admin_add_rule(event_id: int):
             rule.country_group = value
         else:
             rule.constituency_id = int(value)
+        rule.taken = allocation.confirmed_of(rule)
         db.session.add(rule)
 
     try:

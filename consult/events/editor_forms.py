@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from consult.events.countries import GROUP_LABELS
-from consult.events.models import EventKind
+from consult.events.models import EventKind, FieldKind
 from consult.forms import grouped_choices, select_choices
 from consult.i18n import timezone_choices, timezone_names
 from consult.i18n.content import translations_field
@@ -103,8 +103,18 @@ class EventForm(FlaskForm):
     )
     published = BooleanField(_l("Published (visible to everyone)"))
     approval_required = BooleanField(_l("Each registration needs the Secretariat's approval"))
+    confirm_address = BooleanField(
+        _l("A registration counts only once its address is confirmed by the e-mailed link")
+    )
+    invitation_only = BooleanField(_l("By invitation only (personal links)"))
+    remind_days_before = IntegerField(
+        _l("Remind registrants this many days before"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60.")),
+        ],
+    )
     practice = BooleanField(_l("Practice event (labelled as not a real meeting)"))
-    notify = BooleanField(_l("Send the updated invitation to confirmed participants"))
 
     def fill_choices(self, locale: str) -> None:
         """Load the time zone list."""
@@ -207,3 +217,65 @@ class SeatRuleForm(FlaskForm):
         groups = [(f"group:{key}", label) for key, label in GROUP_LABELS.items()]
         people = [(f"constituency:{cid}", name) for cid, name in constituencies]
         self.beneficiary.choices = select_choices([*groups, *people])
+
+
+class QuestionForm(FlaskForm):
+    """A question of the event's registration form, or a section heading."""
+
+    kind = SelectField(_l("Kind"))
+    label = StringField(
+        _l("Question, or the section's title"),
+        validators=[
+            *_required(_l("Enter the question.")),
+            Length(max=300, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    help = TextAreaField(_l("Help text"), validators=[Optional(), Length(max=2000)])
+    required = BooleanField(_l("An answer is required"))
+    options = TextAreaField(_l("Choices, one per line"), validators=[Optional(), Length(max=4000)])
+    shown_if = SelectField(_l("Ask only when"), validate_choice=True)
+    shown_if_value = StringField(_l("has the answer"), validators=[Optional(), Length(max=200)])
+    max_kb = IntegerField(
+        _l("Largest file, in kB"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=20480, message=_l("Enter a number from 1 to 20480.")),
+        ],
+    )
+    file_types = StringField(_l("File types accepted"), validators=[Optional(), Length(max=200)])
+    translations = translations_field(
+        label=(_l("Question, or the section's title"), 300),
+        help=(_l("Help text"), None),
+        options=(_l("Choices, one per line"), None),
+    )
+
+    def fill_choices(self, conditions: list[tuple[str, str]]) -> None:
+        """The kinds, and the earlier yes/no and choice questions a condition may name."""
+        self.kind.choices = select_choices([(kind.value, kind.label) for kind in FieldKind])
+        self.shown_if.choices = select_choices([("", _l("— Always —")), *conditions])
+
+    def validate_options(self, field: TextAreaField) -> None:
+        """Choice questions need at least two choices."""
+        kinds = (FieldKind.CHOICE.value, FieldKind.MULTIPLE.value)
+        lines = [line for line in (field.data or "").splitlines() if line.strip()]
+        if self.kind.data in kinds and len(lines) < 2:
+            raise ValidationError(_l("Give at least two choices, one per line."))
+
+    def validate_file_types(self, field: StringField) -> None:
+        """Only the types whose content the server can check."""
+        from consult.events.questions import FILE_SIGNATURES
+
+        named = [t.strip().lstrip(".").lower() for t in re.split(r"[,\s]+", field.data or "")]
+        unknown = [t for t in named if t and t not in FILE_SIGNATURES]
+        if unknown:
+            raise ValidationError(
+                _l(
+                    "Use only these types: %(types)s.",
+                    types=", ".join(sorted(FILE_SIGNATURES)),
+                )
+            )
+
+    def validate_shown_if_value(self, field: StringField) -> None:
+        """A condition names the answer it waits for."""
+        if self.shown_if.data and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the answer that makes this question asked."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,10 +14,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from consult.forms import optional_id, select_choices
 from consult.i18n import country_choices
+
+
+@lru_cache(maxsize=64)
+def country_options(locale: str) -> tuple[SelectChoice, ...]:
+    """The country select's options in ``locale``, built once (269 of them, on every form).
+
+    The first option's label is translated when the form is shown.
+    """
+    return tuple(select_choices([("", _l("— Choose —")), *country_choices(locale)]))
 
 
 def strip(value: object) -> object:
@@ -74,7 +86,7 @@ class RegistrationFields(FlaskForm):
     def fill_choices(self, locale: str, constituencies: list[tuple[int, str]]) -> None:
         """Load the constituency list and the ISO 3166 country list in ``locale``."""
         self.constituency.choices = select_choices([("", _l("— Choose —")), *constituencies])
-        self.country.choices = select_choices([("", _l("— Choose —")), *country_choices(locale)])
+        self.country.choices = country_options(locale)
 
 
 class RegisterForm(RegistrationFields):

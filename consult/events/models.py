@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -38,6 +39,8 @@ class Status(LabelledEnum):
     CONFIRMED = "confirmed", _l("Confirmed")
     WAITING = "waiting", _l("Waiting list")
     PENDING = "pending", _l("Awaiting approval")
+    #: Waits for its address to be proved by the e-mailed link; holds no place yet.
+    UNCONFIRMED = "unconfirmed", _l("Address not yet confirmed")
     DECLINED = "declined", _l("Declined")
     CANCELLED = "cancelled", _l("Cancelled")
 
@@ -68,11 +71,22 @@ class Event(Translatable, db.Model):
     registration_closes_at: Mapped[datetime | None]
     #: Seats in the room.
     capacity: Mapped[int] = mapped_column(default=0)
+    #: Confirmed seats, kept by :mod:`consult.events.allocation` with each change of a seat, so
+    #: that a full event is known from this row alone (``taken < capacity`` gives a seat).
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The arrival number given last (each registration takes the next one).
+    arrivals: Mapped[int] = mapped_column(default=0, server_default="0")
     published: Mapped[bool] = mapped_column(default=False)
     #: Registrations wait for the Secretariat's approval before any seat is given.
     approval_required: Mapped[bool] = mapped_column(default=False)
     #: A practice event for trying registration, shown with a clear label.
     practice: Mapped[bool] = mapped_column(default=False)
+    #: A registration counts only once its address is confirmed through the e-mailed link.
+    confirm_address: Mapped[bool] = mapped_column(default=False)
+    #: Only people holding a personal invitation may register.
+    invitation_only: Mapped[bool] = mapped_column(default=False)
+    #: Days before the start the registrants are reminded (None: no reminders).
+    remind_days_before: Mapped[int | None]
     #: Raised whenever the event's time or place changes (iTIP SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,6 +101,12 @@ class Event(Translatable, db.Model):
     )
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="event", cascade="all, delete-orphan", lazy="write_only"
+    )
+    form_fields: Mapped[list[FormField]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="(FormField.position, FormField.id)",
+        foreign_keys="FormField.event_id",
     )
 
     __table_args__ = (
@@ -162,6 +182,8 @@ class SeatRule(db.Model):
     seats: Mapped[int]
     #: From this moment the unused held seats are open to everyone.
     release_at: Mapped[datetime]
+    #: Confirmed seats of the rule's constituency or country group (kept with ``Event.taken``).
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="seat_rules")
     constituency: Mapped[Constituency | None] = relationship()
@@ -210,9 +232,18 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    #: When the registrant proved the address by following the e-mailed link.
+    address_confirmed_at: Mapped[datetime | None]
+    #: When the reminder before the event went out (once per registration).
+    reminded_at: Mapped[datetime | None]
+    #: When the reminder to act on a registration still pending went out (once).
+    pending_reminded_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     constituency: Mapped[Constituency | None] = relationship()
+    answers: Mapped[list[FormAnswer]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="uq_event_registrations_event_email"),
@@ -222,3 +253,126 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.status}>"
+
+
+class FieldKind(LabelledEnum):
+    """The kinds of question an event's form may ask."""
+
+    TEXT = "text", _l("Text")
+    CHOICE = "choice", _l("One choice")
+    MULTIPLE = "multiple", _l("Several choices")
+    COUNTRY = "country", _l("Country")
+    DATE = "date", _l("Date")
+    YESNO = "yesno", _l("Yes or no")
+    FILE = "file", _l("File")
+    #: A heading; its condition applies to every field after it until the next section.
+    SECTION = "section", _l("Section heading")
+
+
+class FormField(Translatable, db.Model):
+    """A question the Secretariat adds to an event's registration form."""
+
+    __tablename__ = "event_form_fields"
+    translatable = ("label", "help", "options")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[FieldKind] = mapped_column(str_enum(FieldKind, "form_field_kind"))
+    label: Mapped[str] = mapped_column(String(300))
+    help: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    #: The choices, one per line (their translations keep the same order).
+    options: Mapped[str] = mapped_column(Text, default="")
+    #: Shown (and asked) only when this yes/no or choice field has ``shown_if_value``.
+    shown_if_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_form_fields.id", ondelete="SET NULL")
+    )
+    shown_if_value: Mapped[str] = mapped_column(String(200), default="")
+    #: File fields: the largest file accepted, in kilobytes, and the extensions accepted.
+    max_kb: Mapped[int | None]
+    file_types: Mapped[str] = mapped_column(String(200), default="")
+
+    event: Mapped[Event] = relationship(back_populates="form_fields", foreign_keys=[event_id])
+    shown_if: Mapped[FormField | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<FormField {self.id} {self.kind} {self.label[:30]!r}>"
+
+    @property
+    def option_list(self) -> list[str]:
+        """The choices as written (the stored answers use these)."""
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def localized_options(self) -> list[tuple[str, str]]:
+        """(stored value, text in the reader's language) of each choice."""
+        originals = self.option_list
+        shown = [
+            line.strip() for line in str(self.localized("options")).splitlines() if line.strip()
+        ]
+        if len(shown) != len(originals):
+            shown = originals
+        return list(zip(originals, shown, strict=True))
+
+
+class FormAnswer(db.Model):
+    """One registrant's answer to one question of the event's form."""
+
+    __tablename__ = "event_form_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True
+    )
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("event_form_fields.id", ondelete="CASCADE"), index=True
+    )
+    #: Text, a choice, a list of choices, an ISO date or country code, true/false, a file name.
+    value: Mapped[object] = mapped_column(JSON)
+    #: File answers: the random name of the stored file inside ``UPLOAD_DIR/event-answers``.
+    stored_name: Mapped[str] = mapped_column(String(64), default="")
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    field: Mapped[FormField] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint(
+            "registration_id", "field_id", name="uq_event_form_answers_registration_field"
+        ),
+    )
+
+
+def new_invitation_key() -> str:
+    """The secret that makes an invitation link unguessable and single-use."""
+    return secrets.token_urlsafe(16)
+
+
+class Invitation(db.Model):
+    """A personal invitation to register for an invitation-only event."""
+
+    __tablename__ = "event_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Stored lower-cased; one invitation per address and event.
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    constituency_id: Mapped[int | None] = mapped_column(ForeignKey("constituencies.id"))
+    language: Mapped[str | None] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(40), default=new_invitation_key)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the invitation was last queued for sending.
+    sent_at: Mapped[datetime | None]
+    #: When the registration it allowed was taken: the link works once.
+    used_at: Mapped[datetime | None]
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship()
+    constituency: Mapped[Constituency | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "email", name="uq_event_invitations_event_email"),
+    )

@@ -8,8 +8,10 @@ them with the letters below, as the registration is when they go out.
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -30,7 +32,19 @@ MESSAGE = "events.message"
 LINK = "events.link"
 
 #: Which letter each situation sends ("again": the private link, asked for by registering twice).
-KINDS = ("confirmed", "waiting", "pending", "promoted", "declined", "cancelled", "updated", "again")
+KINDS = (
+    "confirmed",
+    "waiting",
+    "pending",
+    "unconfirmed",
+    "promoted",
+    "declined",
+    "cancelled",
+    "updated",
+    "again",
+    "reminder",
+    "reminder-pending",
+)
 #: The status a letter is about; a letter whose registration has moved on meanwhile is not sent.
 EXPECTED = {
     "confirmed": {Status.CONFIRMED},
@@ -38,9 +52,12 @@ EXPECTED = {
     "updated": {Status.CONFIRMED},
     "waiting": {Status.WAITING},
     "pending": {Status.PENDING},
+    "unconfirmed": {Status.UNCONFIRMED},
     "declined": {Status.DECLINED},
     "cancelled": {Status.CANCELLED},
-    "again": set(ACTIVE_STATUSES),
+    "again": {*ACTIVE_STATUSES, Status.DECLINED},
+    "reminder": {Status.CONFIRMED},
+    "reminder-pending": {Status.PENDING, Status.UNCONFIRMED},
 }
 #: A registrant who keeps registering again gets their link at most once in this time.
 AGAIN_EVERY = timedelta(minutes=10)
@@ -135,10 +152,15 @@ def _subject(kind: str, event: Event) -> str:
         "promoted": _("A seat is now yours: %(title)s", title=title),
         "waiting": _("You are on the waiting list: %(title)s", title=title),
         "pending": _("Your registration awaits approval: %(title)s", title=title),
+        "unconfirmed": _(
+            "Confirm your address to complete your registration: %(title)s", title=title
+        ),
         "declined": _("Your registration was declined: %(title)s", title=title),
         "cancelled": _("Your registration is cancelled: %(title)s", title=title),
-        "updated": _("Your registration is updated: %(title)s", title=title),
+        "updated": _("Changed: %(title)s", title=title),
         "again": _("Your registration: %(title)s", title=title),
+        "reminder": _("Reminder: %(title)s", title=title),
+        "reminder-pending": _("Your registration is not complete: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -146,6 +168,7 @@ def _subject(kind: str, event: Event) -> str:
 def registration_message(registration: Registration, kind: str) -> mail.Message:
     """The letter telling a registrant where they stand; a seat comes with the invitation."""
     from consult.events.allocation import waiting_position
+    from consult.events.places import held_for_others
 
     event = registration.event
     part = None
@@ -155,7 +178,7 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
         elif kind == "cancelled" and registration.confirmed_at is not None:
             part = mail.CalendarPart(calendar.withdrawal(event, registration), "CANCEL")
         subject = _subject(kind, event)
-    return mail.compose(
+    message = mail.compose(
         registration,
         "events/registration",
         subject,
@@ -164,9 +187,18 @@ def registration_message(registration: Registration, kind: str) -> mail.Message:
         registration=registration,
         event=event,
         position=waiting_position(registration),
+        held=held_for_others(registration) if kind == "waiting" else [],
         link=manage_url(registration),
         event_url=external_url("events.show", slug=event.slug),
+        agenda_url=external_url("events.registration_agenda", token=manage_token(registration)),
     )
+    if part is not None:  # an invitation comes from its ORGANIZER; people's replies go on
+        message.sender = calendar.sender(registration)
+        config = current_app.config
+        message.reply_to = (
+            config.get("SECRETARIAT_EMAIL") or parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+        )
+    return message
 
 
 @letter(LINK, label=_l("Event registration: the private link again"))

@@ -65,10 +65,11 @@ def upcoming_events_block(app: Any) -> Panel | None:
 
 def registered_events(app: Any, user: Any) -> list[Meeting]:
     """Calendar feed source: the events a member holds a confirmed seat at (same e-mail)."""
-    events = db.session.scalars(
-        select(Event)
-        .join(Registration)
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Event)
         .where(Registration.email == user.email, Registration.status == Status.CONFIRMED)
         .order_by(Event.starts_at)
     )
-    return [event_meeting(event) for event in events]
+    # the registrant's own entry (their UID): the same as their invitation's, not a second one
+    return [event_meeting(registration.event, registration) for registration in registrations]

@@ -1,16 +1,14 @@
-"""Counts for the Secretariat: by status, constituency and country group, and the CSV export."""
+"""Counts for the Secretariat: by status, constituency and country group."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from consult.events.countries import GROUP_LABELS, group_label
+from consult.events.countries import GROUP_LABELS
 from consult.events.models import Registration, Status
 from consult.extensions import db
 
@@ -75,55 +73,3 @@ def by_group(registrations: Iterable[Registration]) -> Counter:
 def group_labels() -> dict[str, str]:
     """Country group keys and their translated names."""
     return {key: str(label) for key, label in GROUP_LABELS.items()}
-
-
-CSV_COLUMNS = (
-    "arrival",
-    "status",
-    "name",
-    "email",
-    "organisation",
-    "constituency",
-    "country",
-    "country_group",
-    "position",
-    "accessibility_needs",
-    "consent_listed",
-    "registered_at_utc",
-)
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet-safe cell: text that looks like a formula is quoted."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def to_csv(registrations: Iterable[Registration]) -> str:
-    """The registrations as CSV, one row each, in arrival order."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in registrations:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    r.arrival,
-                    r.status.value,
-                    r.name,
-                    r.email,
-                    r.organisation,
-                    r.constituency.slug if r.constituency else "",
-                    r.country,
-                    group_label(r.country_group),
-                    r.position,
-                    r.accessibility_needs,
-                    "yes" if r.consent_listed else "no",
-                    r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                )
-            ]
-        )
-    return out.getvalue()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -69,11 +69,17 @@ def sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def country_choices(locale: str = "en") -> list[tuple[str, str]]:
-    """(ISO 3166 alpha-2 code, UN name) for every country and area, sorted by name."""
-    return sorted(
-        ((code, country_name(code, locale)) for code in un_names()),
-        key=lambda pair: sort_key(pair[1]),
+@lru_cache(maxsize=64)
+def country_choices(locale: str = "en") -> tuple[tuple[str, str], ...]:
+    """(ISO 3166 alpha-2 code, UN name) for every country and area, sorted by name.
+
+    Built once per locale: every registration form, public or member, shows the list.
+    """
+    return tuple(
+        sorted(
+            ((code, country_name(code, locale)) for code in un_names()),
+            key=lambda pair: sort_key(pair[1]),
+        )
     )
 
 

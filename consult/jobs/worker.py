@@ -1,9 +1,9 @@
 """``flask --app consult worker``: a Huey consumer running the application's jobs.
 
 Start one beside each web server, or several on other machines sharing a Redis
-``JOBS_URL``. Ctrl-C (SIGINT) or SIGTERM lets running jobs finish first; a worker
-killed outright loses nothing, because the outbox takes back what it had claimed
-once its lease ends (see :mod:`consult.outbox.delivery`).
+``JOBS_URL``. Ctrl-C (SIGINT) lets running jobs finish first; SIGTERM stops them where
+they are (Huey's signals). Either way nothing is lost, because the outbox takes back
+what a worker had claimed once its lease ends (see :mod:`consult.outbox.delivery`).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, case, delete, or_, select, update
 
 from consult import jobs, mail
 from consult.database import utcnow
@@ -59,14 +59,24 @@ def _lease(now: datetime) -> datetime:
     return now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
 
 
-def claim(ids: Sequence[int] | None = None, *, limit: int | None = None) -> tuple[str, list[int]]:
-    """Claim due rows (among ``ids`` when given), oldest first; return the token and their ids."""
+def claim(
+    ids: Sequence[int] | None = None, *, limit: int | None = None, fill: bool = False
+) -> tuple[str, list[int]]:
+    """Claim due rows (among ``ids`` when given), oldest first; return the token and their ids.
+
+    With ``fill``, ``ids`` come first and other due rows fill the rest of the batch.
+    """
     now = utcnow()
     token = secrets.token_hex(16)
     limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
-    candidates = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
-    if ids is not None:
-        candidates = candidates.where(OutboxMessage.id.in_(list(ids)))
+    candidates = select(OutboxMessage.id).where(_due(now)).limit(limit)
+    if ids is not None and fill:
+        asked = case((OutboxMessage.id.in_(list(ids)), 0), else_=1)
+        candidates = candidates.order_by(asked, OutboxMessage.id)
+    elif ids is not None:
+        candidates = candidates.where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
+    else:
+        candidates = candidates.order_by(OutboxMessage.id)
     if db.session.scalar(candidates.with_only_columns(OutboxMessage.id).limit(1)) is None:
         db.session.commit()
         return token, []  # nothing due: no write, so an idle sweep never holds SQLite's lock
@@ -219,8 +229,13 @@ def send_claimed(token: str, ids: Iterable[int]) -> dict[str, int]:
 
 
 def deliver(ids: Sequence[int] | None = None) -> dict[str, int]:
-    """Claim the due rows among ``ids`` (or any due rows) and send them."""
-    token, claimed = claim(ids)
+    """Claim the due rows among ``ids`` (or any due rows) and send them.
+
+    Other due rows fill the batch, through the same connection: when messages come
+    faster than one connection each, a worker catches up in batches, and the jobs
+    of the rows it took find nothing left to do.
+    """
+    token, claimed = claim(ids, fill=ids is not None)
     if not claimed:
         return {}
     return send_claimed(token, claimed)

@@ -17,6 +17,7 @@ from consult import jobs
 from consult.accounts.models import User
 from consult.database import utcnow
 from consult.extensions import db
+from consult.jobs.claims import queue_each_once
 from consult.programme import notifications
 from consult.programme.models import OPEN_STATUSES, WorkItem
 
@@ -47,26 +48,20 @@ def send_due_reminders(now: datetime | None = None) -> list[str]:
         .order_by(WorkItem.due_date, WorkItem.id)
     ).all()
     db.session.commit()
-    queued = []
-    for item_id, due_date, email in due:
-        claimed = db.session.execute(
+    return queue_each_once(
+        due,
+        claim=lambda row: (
             update(WorkItem)
             .where(
-                WorkItem.id == item_id,
-                WorkItem.due_date == due_date,
+                WorkItem.id == row.id,
+                WorkItem.due_date == row.due_date,
                 WorkItem.status.in_(OPEN_STATUSES),
                 _not_reminded_of_this_date(),
             )
-            .values(reminded_for=due_date)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            continue
-        notifications.queue_due_reminder(item_id, due_date, email)
-        db.session.commit()
-        queued.append(email)
-    return queued
+            .values(reminded_for=row.due_date)
+        ),
+        queue=lambda row: notifications.queue_due_reminder(*row),
+    )
 
 
 @jobs.periodic("programme.send-due-reminders", jobs.crontab(minute="40"))

@@ -10,7 +10,7 @@ from consult.accounts.models import Constituency, User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.calls.models import Call, CallStatus
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import render_form
 from consult.programme import bp
 from consult.programme.forms import CallItemForm, ItemForm, StatusForm
 from consult.programme.items import all_items, line_problem, may_change_status, open_items
@@ -80,8 +80,7 @@ def _edit_page(item: WorkItem, form: ItemForm, creating: bool):
             flash(_("The work programme is updated."), "success")
             return redirect(url_for("programme.index", _anchor=f"item-{item.id}"))
         form.parent_id.errors.append(problem)
-    status = INVALID if form.is_submitted() else 200
-    return render_template("programme/edit.html", form=form, item=item, creating=creating), status
+    return render_form("programme/edit.html", form, item=item, creating=creating)
 
 
 @bp.route("/programme/new", methods=["GET", "POST"])

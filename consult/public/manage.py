@@ -11,7 +11,7 @@ from sqlalchemy import select
 from consult.accounts.roles import member_required, secretariat_required
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, ButtonForm
+from consult.forms import ButtonForm, render_form
 from consult.ordering import move
 from consult.public import bp
 from consult.public.forms import (
@@ -87,8 +87,7 @@ def new_profile():
         db.session.commit()
         flash(_("The profile is saved."), "success")
         return redirect(url_for("public.profile", profile_id=profile.id))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("public/profile_form.html", form=form, profile=None), status
+    return render_form("public/profile_form.html", form, profile=None)
 
 
 @bp.route("/manage/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
@@ -103,8 +102,7 @@ def edit_profile(profile_id: int):
         db.session.commit()
         flash(_("The profile is saved."), "success")
         return redirect(url_for("public.profile", profile_id=profile.id))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("public/profile_form.html", form=form, profile=profile), status
+    return render_form("public/profile_form.html", form, profile=profile)
 
 
 @bp.post("/manage/profiles/<int:profile_id>/status/<status>")
@@ -145,8 +143,7 @@ def propose_profile():
         .where(ViaProfile.proposed_by_id == current_user.id)
         .order_by(ViaProfile.created_at.desc())
     )
-    status = INVALID if form.is_submitted() else 200
-    return render_template("public/propose.html", form=form, mine=list(mine)), status
+    return render_form("public/propose.html", form, mine=list(mine))
 
 
 @bp.get("/manage/key-elements")
@@ -177,10 +174,7 @@ def edit_key_element(element_id: int | None = None):
         db.session.commit()
         flash(_("The key element is saved."), "success")
         return redirect(url_for("public.manage_key_elements"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template(
-        "public/key_element_form.html", form=form, element=element_id and element
-    ), status
+    return render_form("public/key_element_form.html", form, element=element_id and element)
 
 
 @bp.post("/manage/key-elements/<int:element_id>/move/<any(up, down):direction>")
@@ -222,7 +216,4 @@ def edit_assessment(profile_id: int, element_id: int):
         return redirect(
             url_for("public.profile", profile_id=profile.id, _anchor=f"assessment-{element.id}")
         )
-    status = INVALID if form.is_submitted() else 200
-    return render_template(
-        "public/assessment_form.html", form=form, profile=profile, element=element
-    ), status
+    return render_form("public/assessment_form.html", form, profile=profile, element=element)

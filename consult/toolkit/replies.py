@@ -108,7 +108,8 @@ def handle_reply(message: EmailMessage) -> Outcome:
         return Outcome.REJECTED
     section = db.session.get(Section, parent.section_id)
     comment = discussion.post_comment(section, user, body, parent=parent, via_email=True)
-    notifications.queue_new_comment(comment)
+    comment_id = comment.id
     live.commit_and_broadcast()
-    log.info("Toolkit reply by e-mail from %s posted as comment %s", user.email, comment.id)
+    notifications.notify_later(comment_id)
+    log.info("Toolkit reply by e-mail from %s posted as comment %s", user.email, comment_id)
     return Outcome.ACCEPTED

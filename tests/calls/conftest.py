@@ -75,6 +75,24 @@ def ics_attachment(message) -> bytes:
     raise AssertionError("no .ics attachment")
 
 
+def series_form(series, **changes) -> dict:
+    """What the series form posts to keep ``series`` as it is, but for ``changes``."""
+    data = {
+        "name": series.name,
+        "cadence_min_days": series.cadence_min_days,
+        "cadence_max_days": series.cadence_max_days,
+        "duration_minutes": series.duration_minutes,
+        "acceptable_from": series.acceptable_from,
+        "acceptable_to": series.acceptable_to,
+        "good_from": series.good_from,
+        "good_to": series.good_to,
+        "bridge": series.bridge,
+        "members": [m.user_id for m in series.memberships],
+    }
+    data.update(changes)
+    return data
+
+
 def future(days: int = 10, hour: int = 14) -> datetime:
     """A whole hour some days ahead, in UTC."""
     return (datetime.now(UTC) + timedelta(days=days)).replace(
@@ -115,4 +133,4 @@ def seed_live_series(database_url: str, instance_path) -> tuple[str, int, list[s
     return result
 
 
-__all__ = ["Calendar", "calendar_part", "future", "ics_attachment"]
+__all__ = ["Calendar", "calendar_part", "future", "ics_attachment", "series_form"]

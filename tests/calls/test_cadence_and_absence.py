@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from consult.calls.models import AwayPeriod, Call, CallStatus
 from consult.extensions import db
-from tests.conftest import sign_in
+from tests.conftest import post_acknowledging, sign_in
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -54,8 +54,8 @@ def _offered(client, series) -> list[datetime]:
 
 
 def _confirm(client, series, start: datetime, **extra):
-    data = {"start": start.isoformat(), "acknowledged": "1", **extra}
-    return client.post(f"/calls/series/{series.id}/confirm", data=data)
+    data = {"start": start.isoformat(), **extra}
+    return post_acknowledging(client, f"/calls/series/{series.id}/confirm", data=data)
 
 
 def _live_calls(series) -> list[datetime]:
@@ -108,9 +108,8 @@ def test_moving_a_call_next_to_another_is_refused(frozen, client, group):
     _confirm(client, group, datetime(2026, 12, 14, 12, 0, tzinfo=UTC))
     _confirm(client, group, datetime(2027, 1, 12, 12, 0, tzinfo=UTC))
     second = db.session.scalar(select(Call).where(Call.starts_at > NOW + timedelta(days=30)))
-    response = client.post(
-        f"/calls/{second.id}/reschedule",
-        data={"day": "2026-12-21", "time": "07:00", "acknowledged": "1"},
+    response = post_acknowledging(
+        client, f"/calls/{second.id}/reschedule", data={"day": "2026-12-21", "time": "07:00"}
     )
     assert response.status_code == 422
     db.session.refresh(second)

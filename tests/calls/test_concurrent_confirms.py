@@ -44,7 +44,7 @@ def test_simultaneous_confirms_give_one_call(live_database_url, tmp_path):
             page = session.get(server.url + plan_path, timeout=60).text
             starts = re.findall(r'name="start" value="([^"]+)"', page)
             start = starts[number % len(starts)]
-            data = {"csrf_token": token, "start": start, "acknowledged": "1"}
+            data = {"csrf_token": token, "start": start}
             url = f"{server.url}/calls/series/{series_id}/confirm"
             tasks.append(
                 lambda s=session, u=url, d=data: s.post(

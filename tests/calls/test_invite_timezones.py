@@ -9,7 +9,7 @@ from consult.calls.models import Call
 from consult.extensions import db
 from tests.calendars import wrong_readings
 from tests.calls.conftest import calendar_part, ics_attachment
-from tests.conftest import sign_in
+from tests.conftest import post_acknowledging, sign_in
 
 
 def test_call_moved_to_29_march_2027_in_budapest_reads_as_0800_utc(
@@ -24,16 +24,18 @@ def test_call_moved_to_29_march_2027_in_budapest_reads_as_0800_utc(
     )
     sign_in(client, organiser)
     first = datetime(2027, 3, 22, 10, tzinfo=ZoneInfo("Europe/Budapest"))
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/series/{series.id}/confirm",
-        data={"start": first.astimezone(UTC).isoformat(), "acknowledged": "1"},
+        data={"start": first.astimezone(UTC).isoformat()},
     )
     assert response.status_code == 302
     call = db.session.scalars(db.select(Call).where(Call.series_id == series.id)).one()
     mailbox.clear()
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/{call.id}/reschedule",
-        data={"day": "2027-03-29", "time": "10:00", "acknowledged": "1"},
+        data={"day": "2027-03-29", "time": "10:00"},
     )
     assert response.status_code == 302
     message = mailbox.last(series.members[-1].email)

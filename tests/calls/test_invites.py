@@ -12,7 +12,7 @@ from consult import mail
 from consult.calls.models import Call
 from consult.extensions import db
 from tests.calls.conftest import calendar_part, future, ics_attachment
-from tests.conftest import body_html, body_text, sign_in
+from tests.conftest import body_html, body_text, post_acknowledging, sign_in
 
 
 def _read(message):
@@ -23,9 +23,10 @@ def _read(message):
 
 def _confirm(client, series, start: datetime) -> Call:
     sign_in(client, series.organiser)
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/series/{series.id}/confirm",
-        data={"start": start.isoformat(), "acknowledged": "1"},
+        data={"start": start.isoformat()},
     )
     assert response.status_code == 302
     return db.session.scalars(db.select(Call).where(Call.series_id == series.id)).one()
@@ -75,12 +76,12 @@ def test_update_and_cancel_keep_the_uid_and_raise_the_sequence(client, make_seri
     new_start = future(13, 15)
     zone_day = new_start.astimezone(call_zone(series))
     mailbox.clear()
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/{call.id}/reschedule",
         data={
             "day": zone_day.date().isoformat(),
             "time": zone_day.strftime("%H:%M"),
-            "acknowledged": "1",
         },
     )
     assert response.status_code == 302
@@ -154,9 +155,10 @@ def test_the_call_page_names_who_the_invitation_did_not_reach(client, make_serie
     refused = next(m for m in series.members if not m.is_secretariat)
     mailbox.refuse.add(refused.email)
     sign_in(client, series.organiser)
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/series/{series.id}/confirm",
-        data={"start": future(12, 14).isoformat(), "acknowledged": "1"},
+        data={"start": future(12, 14).isoformat()},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)

@@ -17,7 +17,7 @@ from consult.calls.planner import assess, burdens, plan_call
 from consult.calls.poll_models import Availability, Poll, PollAnswer, PollStatus
 from consult.extensions import db
 from consult.i18n.formats import format_locale
-from tests.conftest import body_text, links_in, sign_in
+from tests.conftest import body_text, links_in, post_acknowledging, sign_in
 
 NEW_YORK = ZoneInfo("America/New_York")
 #: A Monday afternoon: with no call yet, the window runs from 7 to 14 December 2026.
@@ -335,7 +335,7 @@ def test_confirming_a_poll_slot_checks_it_and_closes_the_poll(frozen, client, ma
     db.session.refresh(poll)
     assert poll.status is PollStatus.OPEN
 
-    response = client.post(f"/calls/polls/{poll.id}/confirm", data={**data, "acknowledged": "1"})
+    response = post_acknowledging(client, f"/calls/polls/{poll.id}/confirm", data={**data})
     assert response.status_code == 302
     call = db.session.scalar(select(Call).where(Call.series_id == series.id))
     assert call.starts_at == SATURDAY and call.status is CallStatus.CONFIRMED
@@ -347,7 +347,7 @@ def test_confirming_a_poll_slot_checks_it_and_closes_the_poll(frozen, client, ma
     client.post("/sign-out")
     assert client.get(link).status_code == 409
     sign_in(client, series.organiser)
-    again = client.post(f"/calls/polls/{poll.id}/confirm", data={**data, "acknowledged": "1"})
+    again = post_acknowledging(client, f"/calls/polls/{poll.id}/confirm", data={**data})
     assert again.status_code == 302 and again.location.endswith(f"/calls/{call.id}")
     assert len(db.session.scalars(select(Call)).all()) == 1
 
@@ -357,8 +357,8 @@ def test_only_a_slot_of_the_poll_is_confirmed_from_it(frozen, client, make_serie
     series = make_series()
     poll = _sent_poll(client, mailbox, series)
     other = poll.slots[0].starts_at + timedelta(hours=1)
-    response = client.post(
-        f"/calls/polls/{poll.id}/confirm", data={"start": other.isoformat(), "acknowledged": "1"}
+    response = post_acknowledging(
+        client, f"/calls/polls/{poll.id}/confirm", data={"start": other.isoformat()}
     )
     assert response.status_code == 302
     assert db.session.scalars(select(Call)).all() == []
@@ -369,9 +369,10 @@ def test_confirming_from_the_planner_closes_the_open_poll(frozen, client, make_s
     series = make_series()
     poll = _sent_poll(client, mailbox, series)
     start = poll.slots[1].starts_at
-    client.post(
+    post_acknowledging(
+        client,
         f"/calls/series/{series.id}/confirm",
-        data={"start": start.isoformat(), "acknowledged": "1"},
+        data={"start": start.isoformat()},
     )
     db.session.refresh(poll)
     assert poll.status is PollStatus.CLOSED and poll.call is not None

@@ -15,7 +15,7 @@ from consult.extensions import db
 from consult.outbox import delivery
 from consult.outbox.models import OutboxMessage, OutboxStatus
 from tests.calls.conftest import future
-from tests.conftest import body_text, sign_in
+from tests.conftest import body_text, post_acknowledging, sign_in
 
 
 def _members(call):
@@ -127,12 +127,12 @@ def test_moving_a_call_sends_its_reminder_again(app, client, make_call, mailbox)
     new_start = (call.starts_at + timedelta(hours=2)).astimezone(
         ZoneInfo(call.series.organiser.timezone)
     )
-    response = client.post(
+    response = post_acknowledging(
+        client,
         f"/calls/{call.id}/reschedule",
         data={
             "day": new_start.date().isoformat(),
             "time": new_start.strftime("%H:%M"),
-            "acknowledged": "1",
         },
     )
     assert response.status_code == 302

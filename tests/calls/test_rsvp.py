@@ -8,9 +8,11 @@ from email.message import EmailMessage
 
 import pytest
 from icalendar import Calendar, Event, vCalAddress
+from sqlalchemy import select
 
+from consult.accounts.models import User
 from consult.calls.models import CallStatus, Partstat
-from consult.calls.notifications import rsvp_links
+from consult.calls.notifications import reply_address, rsvp_links
 from consult.extensions import db
 from consult.mailin import Outcome, dispatch
 from tests.calls.conftest import future
@@ -122,7 +124,13 @@ def test_answers_are_visible_on_the_call_page(client, make_call, make_member):
     assert client.get(f"/calls/{call.id}").status_code == 302
 
 
-def _reply(uid: str, attendee: str, partstat: str = "ACCEPTED", sender: str | None = None):
+def _reply(
+    uid: str,
+    attendee: str,
+    partstat: str = "ACCEPTED",
+    sender: str | None = None,
+    to: str | None = None,
+):
     calendar = Calendar()
     calendar.add("prodid", "-//Test mail client//EN")
     calendar.add("version", "2.0")
@@ -137,7 +145,8 @@ def _reply(uid: str, attendee: str, partstat: str = "ACCEPTED", sender: str | No
     calendar.add_component(event)
     message = EmailMessage()
     message["From"] = sender or attendee
-    message["To"] = "consult@example.org"
+    member = db.session.scalar(select(User).where(User.email == attendee))
+    message["To"] = to or (reply_address(member) if member else "calls@example.org")
     message["Subject"] = "Accepted: Steering Group teleconference"
     message.set_content("I will be there.")
     message.add_alternative(
@@ -242,7 +251,7 @@ def test_a_reply_with_a_malformed_sequence_does_not_crash_mail_in(app, make_call
     )
     message = EmailMessage()
     message["From"] = attendance.user.email
-    message["To"] = "consult@example.org"
+    message["To"] = reply_address(attendance.user)
     message["Subject"] = "Declined"
     message.set_content("No.")
     message.add_alternative(calendar, subtype="calendar", params={"method": "REPLY"})

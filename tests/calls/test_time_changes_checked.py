@@ -4,7 +4,7 @@ the same checks, and shows each warning for acknowledgement before any invitatio
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,10 +12,10 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from consult.calls import lifecycle
-from consult.calls.models import Call, CallStatus
+from consult.calls.models import AwayPeriod, Call, CallStatus
 from consult.calls.poll_models import Poll
 from consult.extensions import db
-from tests.conftest import sign_in
+from tests.conftest import acknowledgement, sign_in
 
 NEW_YORK = ZoneInfo("America/New_York")
 #: Sunday 6 December 2026, 17:40 in New York: the issue's "move" with three minutes' notice.
@@ -105,10 +105,40 @@ def test_each_warning_is_shown_and_acknowledged_before_invitations(
         assert re.search(rf"{re.escape(delhi.display_name)} \(4:13\s?am\)", night, re.I), night
         assert _starts(series) == before and mailbox.messages == []
 
-        done = send(client, series, START, acknowledged="1")
+        done = send(client, series, START, acknowledged=acknowledgement(html))
         assert done.status_code == 302
         assert START in _starts(series)
         assert {str(m["To"]) for m in mailbox.messages} == {m.email for m in series.members}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_warnings_that_changed_since_the_review_are_shown_again(client, make_series, mailbox, path):
+    """A member marks themselves away between the review and the click: is the old
+    acknowledgement refused, the new warning shown, and nothing sent until it is acknowledged?"""
+    series = make_series()
+    delhi = next(m for m in series.members if m.timezone == "Asia/Kolkata")
+    prepare, send = PATHS[path]
+    with freeze_time(SUNDAY, tick=True):
+        sign_in(client, series.organiser)
+        prepare(client, series, START)
+        before = _starts(series)
+        mailbox.clear()
+        first = send(client, series, START).get_data(as_text=True)
+        assert "Would miss the call" not in first
+        db.session.add(
+            AwayPeriod(user=delhi, starts_on=date(2026, 12, 6), ends_on=date(2026, 12, 8))
+        )
+        db.session.commit()
+
+        again = send(client, series, START, acknowledged=acknowledgement(first))
+        assert again.status_code == 200
+        html = again.get_data(as_text=True)
+        missed = re.search(r"Would miss the call: ([^<]*)", html)
+        assert missed and delhi.display_name in missed.group(1)
+        assert acknowledgement(html) != acknowledgement(first)
+        assert _starts(series) == before and mailbox.messages == []
+        done = send(client, series, START, acknowledged=acknowledgement(html))
+        assert done.status_code == 302 and START in _starts(series)
 
 
 @pytest.mark.parametrize("path", PATHS)

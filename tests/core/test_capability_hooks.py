@@ -179,12 +179,14 @@ def test_calls_takes_calendar_replies_in_the_full_app(app):
 #: What each capability may import from the others: users, constituencies and roles from accounts,
 #: calls' models for the work programme (a work item names the call where it was agreed; the
 #: programme adds the action items to a call's page through ``signals.call_sections``), and
-#: profiles for the library (a document may belong to one, and stays hidden with it).
+#: profiles for the library (a document may belong to one, and stays hidden with it), and the
+#: toolkit's sections for decisions (stances, proposals and amendments are on a section).
 #: Hooks are never a reason: they go through ``consult.signals``.
 DEPENDS_ON = {
     "accounts": set(),
     "calls": {"accounts"},
     "dashboard": {"accounts"},
+    "decisions": {"accounts", "toolkit"},
     "documents": {"accounts", "public"},
     "events": {"accounts"},
     "programme": {"accounts", "calls"},
@@ -292,7 +294,7 @@ def test_app_without_calls_serves_events_demo_and_hooks(reduced_app):
     assert client.get("/calls/feed").status_code == 404
 
     reply = reduced_app.test_cli_runner().invoke(args=["mail-in"], input=CALENDAR_REPLY)
-    assert reply.exit_code == 1 and "not mine" in reply.output
+    assert reply.exit_code == 1 and "rejected" in reply.output  # a calendar nobody takes
 
 
 def test_app_without_calls_schedules_no_job_of_calls(reduced_app, tmp_path):

@@ -1,10 +1,7 @@
 """The six UN languages: which one a page is in, the switcher, formats, zones, extraction."""
 
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -15,7 +12,6 @@ from consult.accounts.models import User
 from consult.extensions import db
 from consult.i18n import localtime, timezone_choices
 from tests.conftest import sign_in
-from tests.live import ROOT
 
 LANG_TAGS = {"ar": "ar", "zh_Hans": "zh-Hans", "en": "en", "fr": "fr", "ru": "ru", "es": "es"}
 
@@ -229,27 +225,6 @@ def test_zone_lists_come_from_locale_data():
     zones = timezone_choices("en")
     assert ("Africa/Nairobi", "Nairobi") in zones["Africa"]
     assert ("Europe/Moscow", "Москва") in timezone_choices("ru")["Europe"]
-
-
-def test_extraction_finds_every_marked_string_templates_included(tmp_path):
-    """Does ``make messages`` extract code, templates and the form macros (a `do` template)?"""
-    output = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            "make",
-            "-s",
-            "extract-messages",
-            f"VENV={Path(sys.executable).parent.parent}",
-            f"POT={output}",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    catalogue = output.read_text()
-    assert 'msgid "Skip to content"' in catalogue
-    assert 'msgid "Choose a time zone from the list."' in catalogue
-    assert 'msgid "Please correct the fields marked below."' in catalogue
 
 
 def test_locale_and_zone_outside_a_request(app):

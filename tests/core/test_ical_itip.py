@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,8 +24,9 @@ from consult.calls.models import Call, CallSeries, CallStatus
 from consult.demo import SECRETARIAT_EMAIL, load_demo
 from consult.events.models import Event
 from consult.extensions import db
-from tests.calendars import disguised, wrong_readings
-from tests.conftest import links_in, sign_in
+from tests.calendars import disguised, instant, wrong_readings
+from tests.calls.conftest import series_form
+from tests.conftest import links_in, post_acknowledging, sign_in
 from tests.events.conftest import form_data
 from tests.services import require
 
@@ -110,31 +111,58 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
     sign_in(client, secretariat)
     mailbox.clear()
     start = upcoming.starts_at + timedelta(days=35)  # inside the cadence window
-    response = client.post(
-        f"/calls/series/{series.id}/confirm", data={"start": start.isoformat(), "acknowledged": "1"}
+    response = post_acknowledging(
+        client, f"/calls/series/{series.id}/confirm", data={"start": start.isoformat()}
     )
     assert response.status_code == 302
     call = db.session.scalars(select(Call).where(Call.starts_at == start)).one()
     moved = start.astimezone(ZoneInfo(secretariat.timezone)) + timedelta(days=1)
-    client.post(
+    post_acknowledging(
+        client,
         f"/calls/{call.id}/reschedule",
         data={
             "day": moved.date().isoformat(),
             "time": moved.strftime("%H:%M"),
-            "acknowledged": "1",
         },
     )
     assert db.session.get(Call, call.id).sequence == 1
+    bridge = {**series_form(series), "bridge": "Webex 2000 555 0199, access code 4321"}
+    assert client.post(f"/calls/series/{series.id}/edit", data=bridge).status_code == 302
+    assert db.session.get(Call, call.id).sequence == 2
     client.post(f"/calls/{call.id}/cancel")
 
     practice = next(e for e in db.session.scalars(select(Event)) if e.practice)
+    zone = ZoneInfo(practice.timezone)
+    for hours, title in ((0, "Opening"), (2, "Closing")):
+        start = (practice.starts_at + timedelta(hours=hours)).astimezone(zone)
+        session = {
+            "title": title,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        }
+        client.post(f"/events/admin/{practice.id}/sessions", data=session)
+    assert len(db.session.get(Event, practice.id).sessions) == 2
     client.post(f"/events/{practice.slug}/register", data=form_data(1))
-    manage = next(
-        link
-        for link in links_in(mailbox.last("participant1@example.org"))
-        if "/events/registration/" in link
+    member = users["ngo.nairobi@example.org"]
+    client.post(
+        f"/events/{practice.slug}/register",
+        data=form_data(2, email=member.email, name=member.display_name),
     )
-    client.post(re.sub(r"^https?://[^/]+", "", manage) + "/cancel")
+    manage = re.sub(
+        r"^https?://[^/]+",
+        "",
+        next(
+            link
+            for link in links_in(mailbox.last("participant1@example.org"))
+            if "/events/registration/" in link and not link.endswith(".ics")
+        ),
+    )
+    edited = {**_event_form(practice), "venue": "Conference Room 4, UN Headquarters"}
+    assert client.post(f"/events/admin/{practice.id}/edit", data=edited).status_code == 303
+    assert db.session.get(Event, practice.id).sequence == 1
+    own_agenda = client.get(manage + "/agenda.ics")
+    assert own_agenda.status_code == 200
+    client.post(manage + "/cancel")
 
     files = calendar_files(mailbox.messages)
     for user in (secretariat, users["ngo.nairobi@example.org"]):
@@ -145,6 +173,7 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
         agenda = client.get(f"/events/{event.slug}/agenda.ics")
         assert agenda.status_code == 200
         files[f"agenda of {event.slug}"] = agenda.get_data()
+    files[f"own agenda of participant1 for {practice.slug}"] = own_agenda.get_data()
     methods = {str(Calendar.from_ical(data).get("METHOD", "")) for data in files.values()}
     assert methods == {"REQUEST", "CANCEL", ""}
     sent = {
@@ -153,8 +182,54 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
         for event in calendar.walk("VEVENT")
         if "METHOD" in calendar and str(event["UID"]) == call.uid
     }
-    assert sent == {("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)}, "invitation, update, cancel"
+    assert sent == {("REQUEST", 0), ("REQUEST", 1), ("REQUEST", 2), ("CANCEL", 3)}, (
+        "invitation, move, new bridge, cancel"
+    )
+    registrant = {
+        (str(calendar.get("METHOD", "")), int(event["SEQUENCE"]))
+        for calendar in map(Calendar.from_ical, files.values())
+        for event in calendar.walk("VEVENT")
+        if "registration" in str(event["UID"]) and "participant1" in str(event.get("ATTENDEE"))
+    }
+    assert registrant == {("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2), ("", 1)}, (
+        "invitation, event moved, own agenda, cancellation"
+    )
+    feed = Calendar.from_ical(files[f"feed of {member.email}"])
+    assert any("registration" in str(event["UID"]) for event in feed.walk("VEVENT"))
     return files
+
+
+def _event_form(event: Event) -> dict[str, str]:
+    """What the event editor posts to keep ``event`` as it is."""
+    zone = ZoneInfo(event.timezone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "kind": event.kind.value,
+        "description": event.description,
+        "venue": event.venue,
+        "timezone": event.timezone,
+        "starts_at": local(event.starts_at),
+        "ends_at": local(event.ends_at),
+        "registration_opens_at": local(event.registration_opens_at),
+        "registration_closes_at": local(event.registration_closes_at),
+        "capacity": str(event.capacity),
+    }
+    for flag in ("published", "approval_required", "practice"):
+        if getattr(event, flag):
+            data[flag] = "y"
+    return data
+
+
+def _libical_start(value: date | datetime) -> datetime:
+    """libical gives a whole-day start as the date's midnight, in seconds since 1970 UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def test_every_demo_calendar_passes_libicals_itip_restrictions(client, mailbox, libical, tmp_path):
@@ -166,7 +241,7 @@ def test_every_demo_calendar_passes_libicals_itip_restrictions(client, mailbox, 
         reading = readings[label]
         assert reading.valid and not reading.errors, f"{label}: {reading.errors}"
         expected = {
-            str(e["UID"]): e["DTSTART"].dt.astimezone(UTC)
+            str(e["UID"]): _libical_start(e["DTSTART"].dt)
             for e in Calendar.from_ical(data).walk("VEVENT")
         }
         assert reading.starts == expected, label
@@ -179,7 +254,6 @@ def test_every_demo_calendar_reads_the_same_in_all_readers_and_uses_crlf(client,
     for label, data in files.items():
         assert data.count(b"\n") == data.count(b"\r\n"), f"bare LF in {label}"
         expected = {
-            str(e["UID"]): e["DTSTART"].dt.astimezone(UTC)
-            for e in Calendar.from_ical(data).walk("VEVENT")
+            str(e["UID"]): instant(e["DTSTART"].dt) for e in Calendar.from_ical(data).walk("VEVENT")
         }
         assert wrong_readings(data, expected) == [], label

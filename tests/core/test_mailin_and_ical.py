@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
@@ -90,16 +91,63 @@ def test_cancel_marks_the_event_cancelled():
     assert event["STATUS"] == "CANCELLED" and event["UID"] == "call-1@consult.test"
 
 
-def test_parse_replies_reads_partstat():
-    """Is an attendee's answer read from a REPLY?"""
-    reply = _meeting(attendees=[ical.Attendee("NGO.Nairobi@example.org", partstat="ACCEPTED")])
-    data = ical.build_calendar([reply], "REPLY")
-    assert ical.parse_replies(data) == [
-        ical.Reply(
-            uid="call-1@consult.test",
-            attendee="ngo.nairobi@example.org",
-            partstat="ACCEPTED",
-            sequence=0,
-        )
+def _reply_text(*attendees: str, extra: tuple[str, ...] = (), method: str = "REPLY") -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Test mail client//EN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        "UID:call-1@consult.test",
+        "DTSTAMP:20300101T000000Z",
+        *extra,
+        *attendees,
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
     ]
-    assert ical.parse_replies(ical.request(_meeting())) == []
+    return "\r\n".join(lines).encode()
+
+
+def test_read_reply_reads_partstat_sequence_and_comment():
+    """Is an attendee's answer read from a REPLY built by icalendar, with its SEQUENCE?"""
+    reply = _meeting(
+        attendees=[ical.Attendee("NGO.Nairobi@example.org", partstat="ACCEPTED")], sequence=2
+    )
+    read = ical.read_reply(ical.build_calendar([reply], "REPLY"))
+    assert read.uid == "call-1@consult.test" and read.sequence == 2
+    assert read.lines == (ical.AnswerLine("ngo.nairobi@example.org", "ACCEPTED"),)
+    assert read.line_of("NGO.nairobi@EXAMPLE.org") == read.lines[0]
+
+
+def test_read_reply_is_lenient_in_form():
+    """Are ``Mailto:`` in mixed case, a ``urn:uuid`` attendee with an EMAIL parameter, a
+    DELEGATED answer, a COMMENT and a missing SEQUENCE (0, RFC 5546) all read?"""
+    read = ical.read_reply(
+        _reply_text(
+            "ATTENDEE;PARTSTAT=accepted:Mailto:Chair@Example.org",
+            'ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO="mailto:deputy@example.org";'
+            "EMAIL=ngo.nairobi@example.org:urn:uuid:0a1b2c3d-0000-4000-8000-000000000001",
+            extra=("COMMENT:My deputy will join\\, I am travelling.",),
+        )
+    )
+    assert read.sequence == 0
+    assert read.comment == "My deputy will join, I am travelling."
+    assert read.line_of("chair@example.org") == ical.AnswerLine("chair@example.org", "ACCEPTED")
+    assert read.line_of("ngo.nairobi@example.org") == ical.AnswerLine(
+        "ngo.nairobi@example.org", "DELEGATED", "deputy@example.org"
+    )
+    assert read.line_of("someone.else@example.org") is None
+
+
+def test_read_reply_refuses_what_is_not_one_answer():
+    """Are another METHOD, no attendee, a non-numeric SEQUENCE and non-iCalendar refused?"""
+    attendee = "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@example.org"
+    with pytest.raises(ical.NotAnAnswer, match="REQUEST"):
+        ical.read_reply(_reply_text(attendee, method="REQUEST"))
+    with pytest.raises(ical.NotAnAnswer, match="ATTENDEE"):
+        ical.read_reply(_reply_text())
+    with pytest.raises(ical.NotAnAnswer, match="SEQUENCE"):
+        ical.read_reply(_reply_text(attendee, extra=("SEQUENCE:abc",)))
+    with pytest.raises(ical.NotACalendar):
+        ical.read_reply(b"BEGIN:VCALENDAR\r\nthis is not iCalendar\r\n")

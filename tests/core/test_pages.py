@@ -62,6 +62,24 @@ class PageAudit(HTMLParser):
             and not field.get("_inside_label")
         ]
 
+    def problems(self, path: str) -> list[str]:
+        """What is wrong with the page at ``path``: unlabelled inputs, CSP breaches, landmarks."""
+        found = []
+        if self.unlabelled():
+            found.append(f"{path}: inputs without label {self.unlabelled()}")
+        if self.inline_scripts or self.style_attributes or self.event_handlers:
+            found.append(f"{path}: inline script, style or handler")
+        if not (self.has_main and self.has_skip_link and self.html_lang):
+            found.append(f"{path}: no main landmark, skip link or lang")
+        return found
+
+
+def audit_page(html: str, path: str) -> list[str]:
+    """The problems :class:`PageAudit` finds in one page."""
+    audit = PageAudit()
+    audit.feed(html)
+    return audit.problems(path)
+
 
 def _simple_get_routes(app) -> list[str]:
     routes = []
@@ -84,14 +102,7 @@ def test_every_simple_page_is_sound(app, client, make_secretariat):
             continue
         if not response.content_type.startswith("text/html") or response.status_code != 200:
             continue
-        audit = PageAudit()
-        audit.feed(response.get_data(as_text=True))
-        if audit.unlabelled():
-            problems.append(f"{path}: inputs without label {audit.unlabelled()}")
-        if audit.inline_scripts or audit.style_attributes or audit.event_handlers:
-            problems.append(f"{path}: inline script/style/handlers")
-        if not (audit.has_main and audit.has_skip_link and audit.html_lang):
-            problems.append(f"{path}: missing main landmark, skip link or lang")
+        problems += audit_page(response.get_data(as_text=True), path)
     assert problems == []
 
 

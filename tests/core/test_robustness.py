@@ -84,6 +84,15 @@ def crawl(client, start: list[str]) -> tuple[dict[str, int], list[tuple[str, str
     return seen, list(forms.values())
 
 
+def _entry_pages(app) -> list[str]:
+    """Every page that needs no argument: where the crawl starts."""
+    return [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments
+    ]
+
+
 @pytest.fixture
 def demo(app):
     """The demo data, inside the test's transaction."""
@@ -96,12 +105,7 @@ def test_no_page_crashes_for_any_role(app, client, demo, role):
     if role != "anonymous":
         email = SECRETARIAT_EMAIL if role == "secretariat" else "ngo.nairobi@example.org"
         sign_in(client, db.session.scalar(db.select(User).where(User.email == email)))
-    start = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-    ]
-    pages, _ = crawl(client, start)
+    pages, _ = crawl(client, _entry_pages(app))
     assert len(pages) > 20
     assert {path: status for path, status in pages.items() if status >= 500} == {}
 
@@ -110,12 +114,7 @@ def test_bad_input_to_every_form_is_a_4xx_not_a_500(app, client, demo):
     """Does each form the Secretariat sees answer empty and garbage input without a 500?"""
     officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
-    start = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-    ]
-    _, forms = crawl(client, start)
+    _, forms = crawl(client, _entry_pages(app))
     posts = [form for form in forms if form[1] == "post"]
     assert len(posts) > 20
     crashes = []
@@ -131,16 +130,11 @@ def test_bad_input_to_every_form_is_a_4xx_not_a_500(app, client, demo):
 
 def test_every_crawled_page_is_accessible_and_csp_clean(app, client, demo):
     """Do all pages the Secretariat reaches label their inputs and keep to the CSP?"""
-    from tests.core.test_pages import PageAudit
+    from tests.core.test_pages import audit_page
 
     officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
-    start = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-    ]
-    pages, _ = crawl(client, start)
+    pages, _ = crawl(client, _entry_pages(app))
     problems = []
     for path, status in pages.items():
         if status != 200:
@@ -149,14 +143,7 @@ def test_every_crawled_page_is_accessible_and_csp_clean(app, client, demo):
         if not response.content_type.startswith("text/html"):
             response.close()
             continue
-        audit = PageAudit()
-        audit.feed(response.get_data(as_text=True))
-        if audit.unlabelled():
-            problems.append(f"{path}: inputs without label {audit.unlabelled()}")
-        if audit.inline_scripts or audit.style_attributes or audit.event_handlers:
-            problems.append(f"{path}: inline script, style or handler")
-        if not (audit.has_main and audit.has_skip_link and audit.html_lang):
-            problems.append(f"{path}: no main landmark, skip link or lang")
+        problems += audit_page(response.get_data(as_text=True), path)
     assert problems == []
 
 
@@ -197,12 +184,7 @@ def _under(path: str, prefixes: tuple[str, ...]) -> bool:
 def _secretariat_pages(app, client) -> list[str]:
     officer = db.session.scalar(db.select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
-    start = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-    ]
-    pages, _ = crawl(client, start)
+    pages, _ = crawl(client, _entry_pages(app))
     client.post("/sign-out")
     return [path for path, status in pages.items() if status == 200]
 

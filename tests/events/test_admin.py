@@ -1,9 +1,11 @@
 """The Secretariat's view: who may see it, counts, search, CSV, decisions, messages, lists."""
 
+import codecs
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import openpyxl
 import pytest
 
 from consult.database import utcnow
@@ -17,6 +19,7 @@ ADMIN_PATHS = (
     "/events/admin",
     "/events/admin/{id}",
     "/events/admin/{id}/registrations.csv",
+    "/events/admin/{id}/registrations.xlsx",
     "/events/admin/{id}/participants",
     "/events/admin/{id}/message",
 )
@@ -74,20 +77,72 @@ def test_counts_chart_and_search(client, make_event, secretariat_client):
     assert "Jean Dupont" not in waiting.get_data(as_text=True)
 
 
+def _csv_rows(response) -> list[dict[str, str]]:
+    raw = response.get_data()
+    assert raw.startswith(codecs.BOM_UTF8), "Excel on Windows needs the byte-order mark"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def _xlsx_rows(response) -> tuple[list[dict[str, object]], object]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    headings = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(headings, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    return [{key: cell.value for key, cell in row.items()} for row in rows], rows
+
+
 def test_csv_export(client, make_event, secretariat_client):
-    """Does the CSV hold every registration, with formula-like text made harmless?"""
+    """Does the CSV carry a byte-order mark, accents intact, names instead of codes, and
+    formula-like text made harmless?"""
     event = make_event()
-    _fill(client, event, [(1, {"name": "=HYPERLINK(1)"}), (2, {})])
+    _fill(
+        client,
+        event,
+        [(1, {"name": "=HYPERLINK(1)"}), (2, {"name": "José Ramírez Núñez", "country": "CI"})],
+    )
     response = secretariat_client.get(f"/events/admin/{event.id}/registrations.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [row["email"] for row in rows] == [
+    rows = _csv_rows(response)
+    assert [row["E-mail"] for row in rows] == [
         "participant1@example.org",
         "participant2@example.org",
     ]
-    assert rows[0]["name"] == "'=HYPERLINK(1)"
-    assert rows[0]["status"] == "confirmed"
-    assert rows[0]["country_group"] == "Developing countries"
+    assert rows[0]["Full name"] == "'=HYPERLINK(1)"
+    assert rows[0]["Status"] == "Confirmed"
+    assert rows[0]["Country group"] == "Developing countries"
+    assert rows[0]["Constituency"] == "NGOs"
+    assert rows[0]["Country"] == "Kenya"
+    assert rows[1]["Full name"] == "José Ramírez Núñez"
+    assert rows[1]["Country"] == "Côte d’Ivoire"
+
+
+def test_xlsx_export(client, make_event, secretariat_client):
+    """Does the workbook open with the same names, dates as dates, and formulas as plain text?"""
+    event = make_event()
+    _fill(client, event, [(1, {"name": "=HYPERLINK(1)"}), (2, {"name": "José Ramírez Núñez"})])
+    response = secretariat_client.get(f"/events/admin/{event.id}/registrations.xlsx")
+    assert response.status_code == 200
+    assert "spreadsheetml" in response.mimetype
+    assert 'filename="event-1-registrations.xlsx"' in response.headers["Content-Disposition"]
+    rows, cells = _xlsx_rows(response)
+    assert [row["Full name"] for row in rows] == ["=HYPERLINK(1)", "José Ramírez Núñez"]
+    assert cells[0]["Full name"].data_type == "s", "text, never a formula"
+    assert rows[0]["Constituency"] == "NGOs"
+    assert rows[0]["Country"] == "Kenya"
+    assert rows[0]["Arrival"] == 1
+    assert isinstance(rows[0]["Registered (UTC)"], datetime)
+
+
+def test_exports_are_filtered_like_the_dashboard(client, make_event, secretariat_client):
+    """Do both exports hold the registrations the dashboard shows for its search and status?"""
+    event = make_event(capacity=1)
+    _fill(client, event, [(1, {"name": "Amina Mohamed"}), (2, {"name": "Jean Dupont"})])
+    base = f"/events/admin/{event.id}"
+    page = secretariat_client.get(f"{base}?status=waiting").get_data(as_text=True)
+    assert "registrations.xlsx?status=waiting" in page
+    waiting = _csv_rows(secretariat_client.get(f"{base}/registrations.csv?status=waiting"))
+    assert [row["Full name"] for row in waiting] == ["Jean Dupont"]
+    rows, _ = _xlsx_rows(secretariat_client.get(f"{base}/registrations.xlsx?q=amina"))
+    assert [row["Full name"] for row in rows] == ["Amina Mohamed"]
 
 
 def test_approve_and_decline(client, make_event, secretariat_client, mailbox):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from consult.database import utcnow
-from consult.events import allocation, decisions
+from consult.events import addresses, allocation, decisions
 from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
 from consult.extensions import db
@@ -39,15 +39,19 @@ def test_one_email_registers_once_per_event(make_event, register):
 
 
 def test_cancelled_person_may_register_again_at_the_back(make_event, register):
-    """May someone who cancelled register again, arriving after everyone else?"""
+    """May someone who cancelled register again, once the address is proved, arriving last?"""
     event = make_event(capacity=1)
     first = register(event, email="back@example.org")
     register(event)
     allocation.cancel(first.id)
     again = register(event, email="back@example.org")
     assert again.id == first.id
-    assert again.status is Status.WAITING
-    assert again.arrival == 3
+    assert again.status is Status.UNCONFIRMED
+    register(event)
+    proved = addresses.confirm(again.id).registration
+    assert proved.status is Status.WAITING
+    assert proved.arrival == 5
+    assert allocation.waiting_position(proved) == 2
 
 
 @pytest.mark.parametrize(

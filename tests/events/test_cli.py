@@ -1,7 +1,8 @@
-"""The cron command that gives released held seats to those waiting."""
+"""The command and the scheduled job that give released held seats to those waiting."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from consult import jobs
 from consult.database import utcnow
 from consult.events.countries import DEVELOPING
 from consult.events.models import Registration, Status
@@ -26,3 +27,21 @@ def test_fill_command_promotes_after_release(app, make_event, register, mailbox)
     assert "1 waiting registrants got a seat" in result.output
     assert db.session.get(Registration, waiting.id).status is Status.CONFIRMED
     assert "A seat is now yours" in mailbox.last("waiting@example.org")["Subject"]
+
+
+def test_the_schedule_seats_those_waiting_after_a_release_date(app, make_event, register, mailbox):
+    """When the queue's 00:30 run comes, does a seat freed by a release date reach the first
+    person waiting, with its letter?"""
+    released = utcnow() - timedelta(hours=1)
+    event = make_event(capacity=2, holds=[("business", 1, released)])
+    before = released - timedelta(minutes=30)
+    register(event, constituency="ngos", now=before)
+    waiting = register(event, constituency="ngos", now=before)
+    assert waiting.status is Status.WAITING
+    huey = jobs.queue(app)
+    for task in huey.read_periodic(datetime(2027, 3, 9, 0, 30)):
+        if task.name.endswith("events.fill"):
+            huey.execute(task)
+    db.session.expire_all()
+    assert waiting.status is Status.CONFIRMED
+    assert "A seat is now yours" in mailbox.last(waiting.email)["Subject"]

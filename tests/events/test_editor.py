@@ -89,17 +89,17 @@ def test_moving_the_event_sends_updated_invitations(
     sign_in(client, secretariat_client.user)
     page = client.get(f"/events/admin/{event.id}/edit").get_data(as_text=True)
     assert f'value="{event.slug}"' in page
-    data = {**EVENT_FORM, "slug": event.slug, "capacity": "1", "notify": "y"}
+    data = {**EVENT_FORM, "slug": event.slug, "capacity": "1"}
     response = client.post(f"/events/admin/{event.id}/edit", data=data)
     assert response.status_code == 303
     db.session.refresh(event)
     assert event.sequence == 1
     update = mailbox.last("participant1@example.org")
-    assert "updated" in update["Subject"]
+    assert update["Subject"].startswith("Changed:")
     calendar, method = calendar_part(update)
     assert method == "REQUEST"
     assert int(calendar.vevent.sequence.value) == 1
-    assert not [m for m in mailbox.to("participant2@example.org") if "updated" in m["Subject"]]
+    assert not [m for m in mailbox.to("participant2@example.org") if "Changed" in m["Subject"]]
 
 
 def test_raising_capacity_in_the_form_promotes(client, secretariat_client, make_event, mailbox):

@@ -209,17 +209,82 @@ def test_each_field_is_validated(client, make_event, overrides, field, message):
     assert db.session.query(Registration).count() == 0
 
 
-def test_same_email_twice_is_refused_on_the_form(client, make_event):
-    """Is a second registration from the same address refused next to the e-mail field?"""
+def test_same_email_twice_sends_the_link_to_that_mailbox_only(client, make_event, mailbox):
+    """Does registering an address already registered neither show nor override it, and send
+    its private link to that mailbox alone?"""
     event = make_event()
     client.post(f"/events/{event.slug}/register", data=form_data(1))
+    mailbox.clear()
     response = client.post(
-        f"/events/{event.slug}/register", data=form_data(2, email="PARTICIPANT1@example.org")
+        f"/events/{event.slug}/register",
+        data=form_data(2, email="PARTICIPANT1@example.org", name="Impostor"),
     )
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert 'id="email-error"' in html
-    assert "already registered" in html
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert "/events/registration/" not in page
+    assert "Confirmed" not in page
+    assert "We have sent an e-mail to p•••@example.org." in page
+    [letter] = mailbox.messages
+    assert letter["To"] == "participant1@example.org"
+    assert "Someone, probably you, tried to register this address again" in body_text(letter)
+    assert _registration("participant1@example.org").name == "Participant 1"
+
+
+def test_page_after_submitting_says_where_one_stands_without_the_link(client, make_event, mailbox):
+    """Does the page after submitting give the status and the mailbox to look in, but no link?"""
+    event = make_event(capacity=1)
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    response = client.post(f"/events/{event.slug}/register", data=form_data(2))
+    assert response.location.endswith(f"/events/{event.slug}/registered")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "you are number 1 on the waiting list" in page
+    assert "We have sent an e-mail to p•••@example.org" in page
+    assert "junk or spam folder" in page
+    assert "/events/registration/" not in page
+    assert _manage_link(mailbox.last("participant2@example.org"))
+    # another browser, or none: nothing about anyone's registration
+    fresh = client.application.test_client()
+    other = fresh.get(response.location).get_data(as_text=True)
+    assert "waiting list" not in other
+    assert "p•••@example.org" not in other
+
+
+def test_confirm_address_first_holds_no_place_until_the_link_is_used(client, make_event, mailbox):
+    """With "confirm address first", does a registration wait unconfirmed, without a seat, until
+    its owner presses the button behind the e-mailed link, and then take the seat?"""
+    event = make_event(capacity=1, confirm_address=True)
+    response = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    page = client.get(response.location).get_data(as_text=True)
+    assert "follow the link in the e-mail" in page
+    registration = _registration("participant1@example.org")
+    assert registration.status is Status.UNCONFIRMED
+    letter = mailbox.last("participant1@example.org")
+    assert "Confirm your address" in letter["Subject"]
+    assert not any(p.get_content_type() == "text/calendar" for p in letter.walk())
+    # someone else confirms first and takes the only seat
+    client.post(f"/events/{event.slug}/register", data=form_data(2))
+    other = _path(_manage_link(mailbox.last("participant2@example.org")))
+    assert client.get(other).status_code == 200
+    assert _registration("participant2@example.org").status is Status.UNCONFIRMED, (
+        "GET confirms nothing"
+    )
+    client.post(other + "/confirm")
+    assert _registration("participant2@example.org").status is Status.CONFIRMED
+    link = _path(_manage_link(letter))
+    html = client.get(link).get_data(as_text=True)
+    assert "Confirm my address and register" in html
+    client.post(link + "/confirm")
+    db.session.expire_all()
+    registration = _registration("participant1@example.org")
+    assert registration.status is Status.WAITING
+    assert registration.address_confirmed_at is not None
+    assert "You are number 1 on the waiting list" in body_text(
+        mailbox.last("participant1@example.org")
+    ).replace("\n", " ")
+    client.post(link + "/confirm")
+    assert _registration("participant1@example.org").arrival == 4, (
+        "confirming twice changes nothing"
+    )
 
 
 def test_closed_event_refuses_with_message(client, make_event):
@@ -329,6 +394,9 @@ def test_registering_again_after_cancelling_sends_a_new_calendar_entry(client, m
     assert withdrawal.vevent.uid.value == first.vevent.uid.value
 
     client.post(f"/events/{event.slug}/register", data=form_data(1))
+    proof = mailbox.last("participant1@example.org")
+    assert "Confirm your address" in proof["Subject"], "an address seen before proves itself"
+    client.post(_path(_manage_link(proof)) + "/confirm")
     again, method = calendar_part(mailbox.last("participant1@example.org"))
     assert method == "REQUEST"
     assert again.vevent.uid.value != withdrawal.vevent.uid.value

@@ -204,7 +204,8 @@ def test_emailed_reply_reaches_open_browsers(app, client, mailbox, make_member, 
         == "accepted"
     )
     (event,) = [m["args"][0] for m in listener.get_received(NAMESPACE) if m["name"] == "comment"]
-    assert event["seq"] == 2 and event["comment"]["body"] == "Answer by mail"
+    assert event["seq"] == 2 and "<p>Answer by mail</p>" in event["html"]
+    assert 'data-parent="' in event["html"] and 'action="/toolkit/comments/' in event["html"]
     listener.disconnect(NAMESPACE)
 
 
@@ -373,3 +374,24 @@ def test_a_reply_token_works_only_from_its_members_address(
     result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
     assert result.exit_code == 1 and "rejected" in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1
+
+
+def test_a_reply_failing_dkim_or_spf_is_refused(app, make_member, make_section, make_comment):
+    """Is a reply with the member's token and From refused when the mail server says its
+    DKIM or SPF failed (a forged From), and posted when it passed?"""
+    member = make_member()
+    comment = make_comment(make_section(), make_member(), "A question")
+    for results in ("mx.example.org; dkim=fail header.d=example.org", "mx.example.org; spf=fail"):
+        message = EmailMessage()
+        message["From"] = member.email
+        message["To"] = reply_address(member, comment)
+        message["Subject"] = "Re: A question"
+        message["Authentication-Results"] = results
+        message.set_content("A forged answer")
+        result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+        assert result.exit_code == 1 and "rejected" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1
+    message.replace_header("Authentication-Results", "mx.example.org; dkim=pass; spf=pass")
+    result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+    assert "accepted" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from consult.calls import bp
 from consult.calls.forms import AwayForm, HolidayForm
 from consult.calls.models import AwayPeriod, Holiday
 from consult.extensions import db
-from consult.forms import INVALID, ButtonForm
+from consult.forms import ButtonForm, render_form
 
 
 @bp.route("/calls/away", methods=["GET", "POST"])
@@ -37,10 +37,7 @@ def away():
         .where(AwayPeriod.user_id == current_user.id)
         .order_by(AwayPeriod.starts_on)
     ).all()
-    status = INVALID if form.is_submitted() else 200
-    return render_template(
-        "calls/away.html", form=form, periods=periods, delete_form=ButtonForm()
-    ), status
+    return render_form("calls/away.html", form, periods=periods, delete_form=ButtonForm())
 
 
 @bp.post("/calls/away/<int:period_id>/delete")
@@ -71,10 +68,7 @@ def holidays():
             flash(_("The holiday is saved."), "success")
             return redirect(url_for("calls.holidays"))
     days = db.session.scalars(select(Holiday).order_by(Holiday.day)).all()
-    status = INVALID if form.is_submitted() else 200
-    return render_template(
-        "calls/holidays.html", form=form, days=days, delete_form=ButtonForm()
-    ), status
+    return render_form("calls/holidays.html", form, days=days, delete_form=ButtonForm())
 
 
 @bp.post("/calls/holidays/<int:holiday_id>/delete")

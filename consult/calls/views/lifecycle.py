@@ -64,7 +64,7 @@ def confirm_start(
     review = review_start(services.plan_input(series, now, covering=[start]), start, now)
     if not review.accepted:
         return _refused(review, back)
-    if review.warnings and form.acknowledged.data != "1":
+    if not review.acknowledged_by(form.acknowledged.data):
         return _to_acknowledge(review, form, action, back)
     try:
         call = lifecycle.confirm_call(series.id, start, poll_id=poll.get("poll_id"))
@@ -180,7 +180,7 @@ def reschedule(call_id: int):
     )
     if not review.accepted:
         return _refused(review, back)
-    if review.warnings and form.acknowledged.data != "1":
+    if not review.acknowledged_by(form.acknowledged.data):
         return _to_acknowledge(review, form, url_for("calls.reschedule", call_id=call.id), back)
     try:
         call = lifecycle.move_call(call.id, start)

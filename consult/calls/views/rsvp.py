@@ -10,13 +10,16 @@ from consult.accounts.roles import member_required
 from consult.calls import bp, notifications, services
 from consult.calls.forms import AnswerForm
 from consult.calls.models import Call, CallStatus
+from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID
+from consult.forms import render_form
 from consult.tokens import InvalidToken, read_token
 
 
 def _closed_message(call: Call) -> str:
     """Why answers to ``call`` are no longer taken."""
+    if call.status is CallStatus.CONFIRMED and call.ends_at <= utcnow():
+        return _("This call is over: answers are no longer recorded.")
     if call.status is CallStatus.CANCELLED:
         return _("This call is cancelled: answers are no longer recorded.")
     if call.status is CallStatus.HELD:
@@ -62,12 +65,15 @@ def rsvp(call_id: int, user_id: int, token: str):
     """Answer an invitation from the e-mail's link, without signing in.
 
     The link shows a page with the answer chosen; the button records it, so that
-    mail scanners that open links never answer for the member.
+    mail scanners that open links never answer for the member. It stops working when
+    the call is over, cancelled or held (409) and for a deactivated member (403).
     """
     attendance = _rsvp_attendance(call_id, user_id, token)
     if attendance is None:
         return render_template("calls/rsvp_invalid.html"), 400
-    if attendance.call.status is not CallStatus.CONFIRMED:
+    if not attendance.user.active:
+        return render_template("calls/rsvp_invalid.html", deactivated=True), 403
+    if attendance.call.status is not CallStatus.CONFIRMED or attendance.call.ends_at <= utcnow():
         g.page_timezone = attendance.user.timezone
         message = _closed_message(attendance.call)
         return render_template("calls/rsvp_closed.html", call=attendance.call, message=message), 409
@@ -79,5 +85,4 @@ def rsvp(call_id: int, user_id: int, token: str):
         services.answer(attendance, notifications.ANSWERS[form.answer.data])
         db.session.commit()
         return render_template("calls/rsvp.html", attendance=attendance, form=form, done=True)
-    status = INVALID if form.is_submitted() else 200
-    return render_template("calls/rsvp.html", attendance=attendance, form=form, done=False), status
+    return render_form("calls/rsvp.html", form, attendance=attendance, done=False)

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
-from consult.calls import bp, polls, services
+from consult.calls import bp, lifecycle, polls, services
 from consult.calls.forms import ConfirmForm, SeriesForm
 from consult.calls.grid import day_grid
 from consult.calls.models import Call, CallSeries, CallStatus
@@ -21,7 +22,7 @@ from consult.calls.planner import best_on_day, explain, plan_call, window
 from consult.calls.poll_models import Availability
 from consult.database import utcnow
 from consult.extensions import db
-from consult.forms import INVALID, ButtonForm, select_choices
+from consult.forms import ButtonForm, render_form, select_choices
 
 
 @bp.get("/calls")
@@ -70,18 +71,30 @@ def edit_series(series_id: int | None = None):
             form.name.errors.append(_("A series with this name already exists."))
         else:
             if series is None:
-                series = CallSeries(organiser=current_user._get_current_object())
+                series = CallSeries(organiser=current_user._get_current_object(), bridge="")
                 db.session.add(series)
+            bridge = series.bridge
             members = form.members.data
             del form.members
             form.populate_obj(series)
             users = db.session.scalars(select(User).where(User.id.in_(members or []))).all()
             services.set_members(series, list(users))
+            changed = []
+            if series.id and (series.bridge or "").split() != (bridge or "").split():
+                changed = lifecycle.bridge_changed(series)
             db.session.commit()
             flash(_("The series is saved."), "success")
+            if changed:
+                flash(
+                    ngettext(
+                        "The new joining details are on their way to the invitees of %(num)d call.",
+                        "The new joining details are on their way to the invitees of %(num)d calls.",
+                        len(changed),
+                    ),
+                    "info",
+                )
             return redirect(url_for("calls.plan", series_id=series.id))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("calls/series_form.html", form=form, series=series), status
+    return render_form("calls/series_form.html", form, series=series)
 
 
 def _day_param(first: date, last: date, default: date) -> date:

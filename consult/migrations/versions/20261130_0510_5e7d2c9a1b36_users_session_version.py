@@ -1,7 +1,7 @@
 """users carry a session version: signing out or deactivation ends every session and cookie
 
 Revision ID: 5e7d2c9a1b36
-Revises: c3a1f0e2b7d4
+Revises: f865aaab7f3d
 Create Date: 2026-11-30 04:45:00
 
 Sessions and remember-me cookies name the user and a fingerprint of the password and of
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e7d2c9a1b36"
-down_revision = "c3a1f0e2b7d4"
+down_revision = "f865aaab7f3d"
 branch_labels = None
 depends_on = None
 
