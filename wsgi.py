@@ -1,4 +1,4 @@
-"""Entry point for a checkout: ``gunicorn -w 1 --threads 100 wsgi:app`` (the same app as ``consult.wsgi``)."""
+"""Entry point for a checkout: ``gunicorn -k gevent -w 1 wsgi:app`` (the same app as ``consult.wsgi``)."""
 
 from consult.wsgi import app
 

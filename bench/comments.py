@@ -1,19 +1,35 @@
-"""Benchmark: serving a 1,000-comment thread, and post-to-arrival delay to 200 socket clients.
+"""Benchmark: live comments as the README deploys Consult, beside bare Flask-SocketIO.
 
-Run by hand from the repository root (Redis on 127.0.0.1:6379 for the two-process part):
+Run by hand from the repository root (Redis on 127.0.0.1:6379 for the two-process part;
+PostgreSQL through DATABASE_URL, else a fresh SQLite file):
 
-    .venv/bin/python bench/comments.py [--clients 200] [--posts 20] [--requests 30]
+    .venv/bin/python bench/comments.py [--quick]
 
-It builds a fresh SQLite database (or uses DATABASE_URL), starts gunicorn as in production
-(one worker; enough threads for every open socket, see README), seeds two threads (10 and
-1,000 comments), times JSON and HTML, then connects the socket clients and times how long
-a comment posted over HTTP takes to reach each of them, on one process and on two
-processes sharing Redis. Figures go to standard output, ready for BENCHMARKS.md.
+Both servers run as the README deploys Consult: ``gunicorn -k gevent -w 1`` (Consult with the
+settings of a live test; the bare server is ``bench/bare_socketio.py``, no sign-in and no
+database, emitting a message of the same size). The clients are ``bench/crowd.py``: raw
+WebSockets joined to one section's room, read by one thread. In the same run:
+
+1. post-to-arrival at 200 clients, 10 posts a second, and at 500 clients, 1 post a second,
+   on Consult and on the bare server: each post timed from the start of its HTTP POST to its
+   arrival at each client; every delivery is waited for up to 30 s after the last post, the
+   rest counted as lost;
+2. the same at 500 clients on two Consult processes sharing Redis (posts through the first,
+   clients spread over both), beside one bare process;
+3. server CPU per post with 200 open pages: "before", each page fetching the thread again on
+   every event as the old page did (``GET /toolkit/sections/<id>/thread``), and "after", the
+   event applied as it is;
+4. ``GET /`` with 1,000 idle sockets open (signed in, joined) and with none.
+
+The output ends with one line:
+``fanout_p95_ratio_200=<Consult/bare> fanout_p95_ratio_500=<Consult/bare> lost=<n>
+idle_get_p95_ratio=<with/without idle sockets>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -23,7 +39,12 @@ import threading
 import time
 import uuid
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,18 +52,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.crowd import Crowd  # noqa: E402
 from consult.accounts.models import Constituency, User  # noqa: E402
 from consult.config import normalise_database_url  # noqa: E402
 from consult.toolkit.models import Comment, Section, SectionStatus, Stance  # noqa: E402
 from tests.live import LiveServer  # noqa: E402
-from tests.toolkit.livehelpers import (  # noqa: E402
-    LIVE_SECRET,
-    Listener,
-    browser_session,
-    csrf_token,
-    post_comment,
-    session_cookie,
-)
+from tests.toolkit.livehelpers import LIVE_SECRET, csrf_token, session_cookie  # noqa: E402
+
+_runs = itertools.count(1)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -53,10 +70,12 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def summary(label: str, seconds: list[float]) -> str:
-    """One line: median and p95 in milliseconds."""
+    """One line: count, median and p95 in milliseconds."""
+    if not seconds:
+        return f"{label:<58} n=0"
     ms = [s * 1000 for s in seconds]
     return (
-        f"{label:<48} n={len(ms):<5} median={statistics.median(ms):8.1f} ms"
+        f"{label:<58} n={len(ms):<6} median={statistics.median(ms):8.1f} ms"
         f"  p95={percentile(ms, 0.95):8.1f} ms"
     )
 
@@ -73,8 +92,8 @@ def prepare_database(url: str) -> None:
     )
 
 
-def seed(url: str, sizes: tuple[int, ...]) -> tuple[list[int], list[int]]:
-    """Authors from five constituencies, one reader, and a section per thread size."""
+def seed(url: str, comments: int) -> tuple[list[int], int]:
+    """Authors from five constituencies, one reader, and a section holding ``comments``."""
     engine = create_engine(normalise_database_url(url))
     with Session(engine) as session:
         constituencies = []
@@ -92,175 +111,346 @@ def seed(url: str, sizes: tuple[int, ...]) -> tuple[list[int], list[int]]:
             for n in range(41)
         ]
         session.add_all(users)
-        section_ids = []
-        for size in sizes:
-            section = Section(
-                title=f"Bench thread of {size}", body="Text", status=SectionStatus.IN_DISCUSSION
+        section = Section(
+            title=f"Bench thread of {comments}", body="Text", status=SectionStatus.IN_DISCUSSION
+        )
+        session.add(section)
+        session.flush()
+        made: list[Comment] = []
+        for n in range(comments):
+            parent = (made[-1] if n % 7 else made[n // 2]) if n % 4 and made else None
+            comment = Comment(
+                section_id=section.id,
+                parent_id=parent.id if parent else None,
+                root_id=(parent.root_id or parent.id) if parent else None,
+                author=users[n % 40],
+                constituency_id=None,
+                stance=list(Stance)[n % 3] if parent is None else None,
+                body=f"Comment {n}: *Markdown* with a [link](https://www.un.org/) and a list\n\n- a\n- b",
             )
-            session.add(section)
+            session.add(comment)
             session.flush()
-            made: list[Comment] = []
-            for n in range(size):
-                parent = (made[-1] if n % 7 else made[n // 2]) if n % 4 and made else None
-                comment = Comment(
-                    section_id=section.id,
-                    parent_id=parent.id if parent else None,
-                    root_id=(parent.root_id or parent.id) if parent else None,
-                    author=users[n % 40],
-                    constituency_id=None,
-                    stance=list(Stance)[n % 3] if parent is None else None,
-                    body=f"Comment {n}: *Markdown* with a [link](https://www.un.org/) and a list\n\n- a\n- b",
-                )
-                session.add(comment)
-                if n % 50 == 49 or not n % 4:
-                    session.flush()
-                if parent is None:
-                    session.flush()
-                    comment.root_id = comment.id
-                made.append(comment)
-            section_ids.append(section.id)
+            if parent is None:
+                comment.root_id = comment.id
+            made.append(comment)
         session.commit()
-        ids = [user.id for user in users]
+        ids, section_id = [user.id for user in users], section.id
     engine.dispose()
-    return ids, section_ids
+    return ids, section_id
 
 
-def start(env: dict[str, str], threads: int) -> LiveServer:
+_started: list[LiveServer] = []
+
+
+def start(env: dict[str, str], **options: object) -> LiveServer:
     """Start one gunicorn process (quietly: LiveServer leaves its log file to the collector)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        return LiveServer(env=env, threads=threads).start()
+        server = LiveServer(env=env, connections=4000, **options).start(timeout=60)
+    _started.append(server)
+    return server
 
 
-def time_gets(url: str, cookie_user: int, path: str, count: int) -> list[float]:
-    """Wall time of ``count`` GET requests, one after the other."""
-    http = browser_session(url, cookie_user)
-    http.get(url + path, timeout=60).raise_for_status()  # warm up
+def print_logs() -> None:
+    """The end of every server's log (on a failure, before the temporary folder goes)."""
+    for server in _started:
+        if server.log_path and server.log_path.exists():
+            tail = server.log_path.read_text(errors="replace")[-3000:]
+            print(f"--- {server.log_path.name} ---\n{tail}", file=sys.stderr)
+
+
+def worker_cpu(server: LiveServer) -> float:
+    """CPU seconds (user + system) used so far by the server's gunicorn worker."""
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    fields = Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Target:
+    """A server to post to: Consult's comment form, or the bare server's ``/send``."""
+
+    name: str
+    url: str
+    section_id: int
+    cookie: str | None
+    post: Callable[[requests.Session, str], None]
+    prepare: Callable[[requests.Session], None] = lambda http: None
+    sessions: threading.local = field(default_factory=threading.local)
+
+    def http(self) -> requests.Session:
+        """This thread's HTTP session, signed in and holding its CSRF token."""
+        if not hasattr(self.sessions, "http"):
+            http = requests.Session()
+            if self.cookie:
+                http.cookies.set("session", self.cookie, domain="127.0.0.1", path="/")
+            self.prepare(http)
+            self.sessions.http = http
+        return self.sessions.http
+
+
+def consult_target(url: str, section_id: int, author: int) -> Target:
+    """Posting a comment through the section page's form, as a member."""
+    tokens: dict[int, str] = {}
+
+    def prepare(http: requests.Session) -> None:
+        tokens[id(http)] = csrf_token(http, url, section_id)
+
+    def post(http: requests.Session, body: str) -> None:
+        response = http.post(
+            f"{url}/toolkit/sections/{section_id}/comments",
+            data={"csrf_token": tokens[id(http)], "body": body},
+            headers={"Accept": "application/json", "Connection": "close"},
+            timeout=60,
+        )
+        response.raise_for_status()
+
+    return Target("consult", url, section_id, session_cookie(author), post, prepare)
+
+
+def bare_target(url: str, section_id: int, size: int) -> Target:
+    """Posting to the bare server, which emits a message of about ``size`` bytes."""
+
+    def post(http: requests.Session, body: str) -> None:
+        html = f"<article><p>{body}</p>" + "x" * max(0, size - len(body) - 160) + "</article>"
+        response = http.post(
+            f"{url}/send",
+            data={"section": section_id, "html": html},
+            headers={"Connection": "close"},
+            timeout=60,
+        )
+        response.raise_for_status()
+
+    return Target("bare", url, section_id, None, post)
+
+
+@dataclass
+class Result:
+    """One fan-out run."""
+
+    delays: list[float]
+    posts: list[float]
+    lost: int
+    cpu_per_post: float
+
+
+def fan_out(
+    target: Target,
+    crowds: list[Crowd],
+    posts: int,
+    rate: float,
+    cpu_of: LiveServer | None = None,
+    refetches: Callable[[], int] | None = None,
+) -> Result:
+    """Post ``posts`` comments at ``rate`` a second (without waiting for one to arrive before
+    the next); wait up to 30 s after the last for every delivery (and ``refetches``)."""
+    run = next(_runs)
+    clients = sum(crowd.size for crowd in crowds)
+    began: dict[int, float] = {}
+    post_times: list[float] = []
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda _: target.http(), range(16)))  # sign in and fetch tokens first
+        cpu_before = worker_cpu(cpu_of) if cpu_of else 0.0
+        start = time.perf_counter() + 0.2
+
+        def one(n: int) -> None:
+            time.sleep(max(0.0, start + n / rate - time.perf_counter()))
+            began[n] = time.perf_counter()
+            target.post(target.http(), f"benchpost{run}x{n} from the bench")
+            post_times.append(time.perf_counter() - began[n])
+
+        list(pool.map(one, range(posts)))
+    deadline = time.monotonic() + 30
+    expected = clients * posts
+    while time.monotonic() < deadline:
+        done = sum(crowd.count(run) for crowd in crowds)
+        if done >= expected and (refetches is None or refetches() >= expected):
+            break
+        time.sleep(0.05)
+    cpu_after = worker_cpu(cpu_of) if cpu_of else 0.0
+    delays = []
+    seen = set()
+    for number, crowd in enumerate(crowds):
+        for client, r, post, at in list(crowd.arrivals):
+            if r == run and (number, client, post) not in seen:
+                seen.add((number, client, post))
+                delays.append(at - began[post])
+    return Result(delays, post_times, expected - len(seen), (cpu_after - cpu_before) / posts)
+
+
+def idle_gets(url: str, count: int) -> list[float]:
+    """Wall time of ``count`` anonymous ``GET /``, one after the other."""
+    http = requests.Session()
+    http.get(url + "/", timeout=60).raise_for_status()
     times = []
     for _ in range(count):
         began = time.perf_counter()
-        response = http.get(url + path, timeout=60)
+        response = http.get(url + "/", timeout=60)
         times.append(time.perf_counter() - began)
         response.raise_for_status()
     return times
 
 
-def fan_out(
-    servers: list[LiveServer], reader: int, author: int, section_id: int, clients: int, posts: int
-) -> tuple[list[float], list[float]]:
-    """Connect ``clients`` sockets spread over ``servers``; post ``posts`` comments through the
-    first; return each arrival's delay after the post began, and each POST's own duration."""
-    arrivals: list[tuple[int, float]] = []
-    lock = threading.Lock()
-    listeners = []
-    for n in range(clients):
-        listener = Listener(servers[n % len(servers)].url, reader)
-
-        def record(event, lock=lock):
-            with lock:
-                arrivals.append((event["comment"]["id"], time.perf_counter()))
-
-        listener.client.on("comment", record, namespace="/toolkit")
-        listener.client.connect(
-            listener.base_url,
-            namespaces=["/toolkit"],
-            headers={"Cookie": f"session={session_cookie(reader)}"},
-            transports=["websocket"],
-            wait_timeout=30,
-        )
-        listener.join(section_id)
-        listeners.append(listener)
-    http = browser_session(servers[0].url, author)
-    token = csrf_token(http, servers[0].url, section_id)
-    started: dict[int, float] = {}
-    post_times = []
-    try:
-        for n in range(posts):
-            began = time.perf_counter()
-            comment_id = post_comment(http, servers[0].url, section_id, f"Bench post {n}", token)
-            post_times.append(time.perf_counter() - began)
-            started[comment_id] = began
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                with lock:
-                    got = sum(1 for cid, _ in arrivals if cid == comment_id)
-                if got >= clients:
-                    break
-                time.sleep(0.005)
-            else:
-                print(f"  warning: post {n} reached {got} of {clients} clients", file=sys.stderr)
-            time.sleep(0.2)
-    finally:
-        for listener in listeners:
-            listener.close()
-    delays = [at - started[cid] for cid, at in arrivals if cid in started]
-    return delays, post_times
-
-
 def main() -> None:
     """Run every measurement and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--posts", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="fewer posts (a trial run)")
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
     )
     args = parser.parse_args()
-    threads = args.clients + 50  # each open socket holds one gunicorn thread in threading mode
+    fast_posts, slow_posts = (20, 8) if args.quick else (50, 20)
 
     with tempfile.TemporaryDirectory() as tmp:
-        instance = Path(tmp)
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
-        prepare_database(url)
-        users, (small, large, fan) = seed(url, (10, 1000, 0))
-        reader, author = users[-1], users[0]
-        env = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": LIVE_SECRET,
-            "INSTANCE_PATH": str(instance),
-            "MAIL_SERVER": "",
-            "MAIL_OUTBOX_DIR": str(instance / "outbox"),
-            "RATELIMIT_ENABLED": "false",
-            "SOCKETIO_MESSAGE_QUEUE": "",
-        }
-        print(
-            f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
-            f"cpus={os.cpu_count()}  database={url.split(':')[0]}"
-        )
-        server = start(env, threads)
         try:
-            for label, path in (
-                ("JSON, 10 comments (comparison)", f"/api/sections/{small}/comments"),
-                ("JSON, 1,000 comments", f"/api/sections/{large}/comments"),
-                ("HTML page, 10 comments (comparison)", f"/toolkit/sections/{small}"),
-                ("HTML page, 1,000 comments", f"/toolkit/sections/{large}"),
-            ):
-                print(summary(label, time_gets(server.url, reader, path, args.requests)))
-            page = browser_session(server.url, reader).get(
-                f"{server.url}/toolkit/sections/{large}", timeout=60
-            )
-            size = len(page.content)
-            print(f"{'HTML page size, 1,000 comments':<48} {size / 1024:.0f} KiB")
-            delays, posts = fan_out([server], reader, author, fan, args.clients, args.posts)
-            print(summary(f"POST comment, {args.clients} listening (1 process)", posts))
-            print(summary(f"post-to-arrival, {args.clients} clients, 1 process", delays))
-        finally:
-            server.stop()
+            idle_ratio, ratios, lost = measure(Path(tmp), args, fast_posts, slow_posts)
+        except BaseException:
+            print_logs()
+            raise
+    print(
+        f"fanout_p95_ratio_200={ratios[200]:.2f} fanout_p95_ratio_500={ratios[500]:.2f} "
+        f"lost={lost} idle_get_p95_ratio={idle_ratio:.2f}"
+    )
 
-        (instance / "a").mkdir()
-        (instance / "b").mkdir()
-        channel = f"consult-bench-{uuid.uuid4().hex}"
-        queue_env = {**env, "SOCKETIO_MESSAGE_QUEUE": args.redis, "SOCKETIO_CHANNEL": channel}
-        first = start({**queue_env, "INSTANCE_PATH": str(instance / "a")}, threads)
-        second = start({**queue_env, "INSTANCE_PATH": str(instance / "b")}, threads)
+
+def measure(
+    instance: Path, args: argparse.Namespace, fast_posts: int, slow_posts: int
+) -> tuple[float, dict[int, float], int]:
+    """Every measurement, printed as it is made; returns the figures of the last line."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
+    prepare_database(url)
+    users, section = seed(url, comments=100)
+    reader, author = users[-1], users[0]
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": LIVE_SECRET,
+        "INSTANCE_PATH": str(instance),
+        "MAIL_SERVER": "",
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        "RATELIMIT_ENABLED": "false",
+        "SOCKETIO_MESSAGE_QUEUE": "",
+        "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS": "5000",
+    }
+    print(
+        f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
+        f"cpus={os.cpu_count()}  database={url.split(':')[0]}  "
+        "servers: gunicorn -k gevent -w 1 (Consult and bare Flask-SocketIO)"
+    )
+    cookie = session_cookie(reader)
+    consult = start(env)
+    bare = start({"INSTANCE_PATH": str(instance)}, target="bench.bare_socketio:app")
+    ratios: dict[int, float] = {}
+    lost = 0
+    try:
+        consult_posts = consult_target(consult.url, section, author)
+        probe = Crowd(consult.url, cookie, section, 1).connect()
+        fan_out(consult_posts, [probe], 2, 2.0)  # warm up, and learn the message size
+        size = len(probe.sample or "") or 1500
+        probe.close()
+        bare_posts = bare_target(bare.url, section, size)
+        print(f"message size: {size} bytes (Consult's event; the bare server sends as many)")
+
+        p95s: dict[tuple[str, int], float] = {}
+        for clients, rate, posts in ((200, 10.0, fast_posts), (500, 1.0, slow_posts)):
+            for name, server, target, crowd_cookie in (
+                ("bare", bare, bare_posts, None),
+                ("Consult", consult, consult_posts, cookie),
+            ):
+                crowd = Crowd(server.url, crowd_cookie, section, clients).connect()
+                try:
+                    result = fan_out(target, [crowd], posts, rate)
+                finally:
+                    crowd.close()
+                label = f"{clients} clients, {rate:g} posts/s"
+                print(summary(f"post-to-arrival, {label}, {name}", result.delays))
+                print(summary(f"  POST, {label}, {name}", result.posts))
+                print(f"  lost: {result.lost}")
+                lost += result.lost
+                p95s[(name, clients)] = percentile(result.delays, 0.95)
+                p95s[(name + "-p50", clients)] = statistics.median(result.delays)
+            ratios[clients] = p95s[("Consult", clients)] / p95s[("bare", clients)]
+            print(
+                f"  Consult/bare at {clients}: p50 "
+                f"{p95s[('Consult-p50', clients)] / p95s[('bare-p50', clients)]:.2f}x, "
+                f"p95 {ratios[clients]:.2f}x"
+            )
+
+        # CPU per post with 200 open pages, before (refetch on every event) and after.
+        pool = ThreadPoolExecutor(max_workers=32)
+        fetched = [0]
+        lock = threading.Lock()
+        page_http = threading.local()
+
+        def refetch(_client: int) -> None:
+            if not hasattr(page_http, "http"):
+                page_http.http = requests.Session()
+                page_http.http.cookies.set("session", cookie, domain="127.0.0.1", path="/")
+            page_http.http.get(
+                f"{consult.url}/toolkit/sections/{section}/thread",
+                headers={"Connection": "close"},
+                timeout=120,
+            ).raise_for_status()
+            with lock:
+                fetched[0] += 1
+
+        for label, on_event in (
+            ("after (the event applied as it is)", None),
+            ("before (every page fetches the thread again)", lambda c: pool.submit(refetch, c)),
+        ):
+            fetched[0] = 0
+            crowd = Crowd(consult.url, cookie, section, 200, on_event=on_event).connect()
+            try:
+                result = fan_out(
+                    consult_posts,
+                    [crowd],
+                    10,
+                    1.0,
+                    cpu_of=consult,
+                    refetches=(lambda: fetched[0]) if on_event else None,
+                )
+            finally:
+                crowd.close()
+            print(f"server CPU per post, 200 pages, {label}: {result.cpu_per_post:.3f} s")
+            lost += result.lost
+        pool.shutdown()
+
+        quiet = idle_gets(consult.url, 60)
+        print(summary("GET /, no socket open", quiet))
+        idle = Crowd(consult.url, cookie, section, 1000).connect()
         try:
-            delays, posts = fan_out([first, second], reader, author, fan, args.clients, args.posts)
-            print(summary(f"POST comment, {args.clients} listening (2 processes)", posts))
-            print(summary(f"post-to-arrival, {args.clients} clients, 2 processes + Redis", delays))
+            busy = idle_gets(consult.url, 60)
         finally:
-            first.stop()
-            second.stop()
+            idle.close()
+        print(summary("GET /, 1,000 idle sockets open (signed in, joined)", busy))
+        idle_ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
+    finally:
+        consult.stop()
+
+    (instance / "a").mkdir()
+    (instance / "b").mkdir()
+    channel = f"consult-bench-{uuid.uuid4().hex}"
+    queue_env = {**env, "SOCKETIO_MESSAGE_QUEUE": args.redis, "SOCKETIO_CHANNEL": channel}
+    first = start({**queue_env, "INSTANCE_PATH": str(instance / "a")})
+    second = start({**queue_env, "INSTANCE_PATH": str(instance / "b")})
+    try:
+        target = consult_target(first.url, section, author)
+        crowds = [Crowd(s.url, cookie, section, 250).connect() for s in (first, second)]
+        try:
+            result = fan_out(target, crowds, slow_posts, 1.0)
+        finally:
+            for crowd in crowds:
+                crowd.close()
+        print(summary("post-to-arrival, 500 clients, 1 post/s, Consult x2 + Redis", result.delays))
+        print(f"  lost: {result.lost}")
+        lost += result.lost
+        two = percentile(result.delays, 0.95) / p95s[("bare", 500)]
+        print(f"  two Consult processes / one bare process at 500: p95 {two:.2f}x")
+    finally:
+        first.stop()
+        second.stop()
+        bare.stop()
+    return idle_ratio, ratios, lost
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ CAPABILITIES = (
     "consult.dashboard",
     "consult.calls",
     "consult.toolkit",
+    "consult.decisions",
     "consult.events",
     "consult.programme",
 )
@@ -52,9 +53,10 @@ def create_app(
         navigation,
         outbox,
         security,
+        sockets,
     )
     from consult.config import load_config
-    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
     from consult.forms import RowIdConverter
 
     app = Flask(__name__, instance_path=str(default_instance_path().resolve()))
@@ -63,23 +65,17 @@ def create_app(
     if config:
         app.config.from_mapping(config)
 
-    if app.config["PROXY_FIX_COUNT"]:
-        count = app.config["PROXY_FIX_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    socketio.init_app(
-        app,
-        async_mode="threading",
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        channel=app.config["SOCKETIO_CHANNEL"],
-        manage_session=False,
-    )
+    sockets.init_app(app)
+    if app.config["PROXY_FIX_COUNT"]:
+        # outside the Socket.IO middleware too: sockets are counted per client address
+        count = app.config["PROXY_FIX_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     app.url_map.converters["int"] = RowIdConverter
     security.init_app(app)

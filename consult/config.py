@@ -164,6 +164,15 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "MAILIN_AUTHSERV_ID": env.get("MAILIN_AUTHSERV_ID") or None,
         "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL") or "flask-socketio",
+        #: ``gevent`` or ``threading``; unset, gevent under gunicorn's gevent worker.
+        "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE") or None,
+        #: Open Socket.IO connections one client address may hold in one process.
+        "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS": _int(
+            env, "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS", 50
+        ),
+        #: Events one socket may send (``join``, ``leave``), Flask-Limiter's notation.
+        "SOCKETIO_EVENT_RATE_LIMIT": env.get("SOCKETIO_EVENT_RATE_LIMIT")
+        or "30 per minute;300 per hour",
         #: Replies to comment e-mails go to ``<local>+<token>@<domain>`` of this address;
         #: unset, it is ``reply@`` the domain of MAIL_DEFAULT_SENDER.
         "TOOLKIT_REPLY_ADDRESS": env.get("TOOLKIT_REPLY_ADDRESS") or None,

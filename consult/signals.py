@@ -38,10 +38,21 @@ home_blocks = _signals.signal("home-blocks")
 profile_sections = _signals.signal("profile-sections")
 #: ``(app, call, user)`` -> a :class:`Panel` on a teleconference's page (its action items), or None.
 call_sections = _signals.signal("call-sections")
+#: ``(app, user)`` -> a :class:`Panel` on the member's own profile page (their e-mail choices), or None.
+account_panels = _signals.signal("account-panels")
 #: ``(app, user)`` -> ``consult.ical.Meeting`` list for the user's private calendar feed.
 calendar_feed = _signals.signal("calendar-feed")
 #: ``(app, user)`` -> :class:`DocumentLink` entries: files ``user`` may link to (an agenda item's).
 linkable_documents = _signals.signal("linkable-documents")
+#: ``(app, section, user)`` -> a :class:`Panel` on a toolkit section's page (stances, proposals,
+#: amendments), or None. Its context may name static files the page loads for it:
+#: ``stylesheets`` (in the head) and ``scripts`` (after the page's own).
+section_panels = _signals.signal("section-panels")
+#: ``(app, section, user)`` -> a :class:`Panel` on a toolkit section's history page (outcomes), or None.
+section_history = _signals.signal("section-history")
+#: ``(app, section, user, stance, comment_id)``, sent when a member states a stance with a
+#: top-level comment; receivers return None.
+stance_stated = _signals.signal("stance-stated")
 #: ``(app)`` -> a ``consult.demo.Seeder``.
 demo_seeders = _signals.signal("demo-seeders")
 #: ``(app)`` -> a ``consult.mailin.MailHandler``.

@@ -47,6 +47,9 @@ NOT_PAGES = {
     "events.admin_xlsx",
     "events.admin_answer_file",
     "events.registration_agenda",
+    "decisions.api_amendments",
+    "decisions.api_proposals",
+    "decisions.section_record_pdf",
 }
 
 
@@ -149,6 +152,10 @@ def crawl(
 NOT_CHECKED = {
     "/actions": "a permanent redirect to the work programme",
     "/toolkit/sections/<int:section_id>/thread": "a fragment the section page's script fetches",
+    "/toolkit/comments/<int:comment_id>/node": "a fragment the section page's script fetches",
+    "/toolkit/sections/<int:section_id>/decisions": "a fragment the section page's script fetches",
+    "/amendments/<int:amendment_id>/comments": "a fragment the amendment page's script fetches",
+    "/proposals/<int:proposal_id>/answers": "a fragment the proposal page's script fetches",
 }
 
 #: Text in Arabic, as a member or a registrant types it, so that each check meets right-to-left

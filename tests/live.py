@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class LiveServer:
-    """One gunicorn process serving ``wsgi:app`` with the given settings.
+    """One gunicorn process serving ``wsgi:app`` with the given settings, as the README deploys it
+    (one gevent worker), unless told otherwise.
 
     By default the checkout's app, with the running Python; the package test gives the Python
     of another virtual environment, another working directory, ``consult.wsgi:app`` and no
@@ -35,7 +36,12 @@ class LiveServer:
 
     env: dict[str, str]
     port: int = field(default_factory=free_port)
+    #: ``gevent`` as the README deploys it (each connection a greenlet), or ``gthread``.
+    worker_class: str = "gevent"
+    #: Threads of a ``gthread`` worker.
     threads: int = 100
+    #: Simultaneous connections of a ``gevent`` worker (open sockets and requests together).
+    connections: int = 2000
     python: str = sys.executable
     cwd: Path = ROOT
     target: str = "wsgi:app"
@@ -67,8 +73,13 @@ class LiveServer:
                 "gunicorn",
                 "-w",
                 "1",
-                "--threads",
-                str(self.threads),
+                "-k",
+                self.worker_class,
+                *(
+                    ["--worker-connections", str(self.connections)]
+                    if self.worker_class == "gevent"
+                    else ["--threads", str(self.threads)]
+                ),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--timeout",

@@ -109,7 +109,11 @@ def _set_active(user_id: int, active: bool):
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("accounts.members"), 303)
     user.active = active
+    if not active:
+        services.end_sessions(user)  # reactivation does not revive old cookies
     db.session.commit()
+    if not active:
+        services.disconnect_sockets(user)
     message = (
         _("%(name)s can sign in again.", name=user.display_name)
         if active

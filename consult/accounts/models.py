@@ -19,6 +19,17 @@ def credential_fingerprint(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "unset").encode()).hexdigest()[:16]
 
 
+def session_fingerprint(password_hash: str | None, session_version: int) -> str:
+    """What a session must carry: changes with the password and with the session version.
+
+    Version 0 gives the fingerprint sessions carried before versions existed.
+    """
+    if not session_version:
+        return credential_fingerprint(password_hash)
+    material = f"{password_hash or 'unset'}:{session_version}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
 class Role(enum.StrEnum):
     """What a signed-in user may do."""
 
@@ -71,6 +82,9 @@ class User(UserMixin, db.Model):
     listed_in_directory: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Raised on signing out and deactivation: every session and remember-me cookie issued
+    #: before stops working, wherever it was copied to.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     constituency: Mapped[Constituency | None] = relationship(back_populates="members")
 
@@ -78,12 +92,12 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
     def get_id(self) -> str:
-        """What the session remembers: the user and the password in force at sign-in.
+        """What the session remembers: the user, the password and the session version.
 
-        Changing or resetting the password ends every other session and
-        remember-me cookie, because their fingerprint no longer matches.
+        Changing or resetting the password, signing out and deactivation end every other
+        session and remember-me cookie, because their fingerprint no longer matches.
         """
-        return f"{self.id}:{credential_fingerprint(self.password_hash)}"
+        return f"{self.id}:{session_fingerprint(self.password_hash, self.session_version)}"
 
     @property
     def is_active(self) -> bool:

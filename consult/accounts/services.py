@@ -11,7 +11,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consult.accounts.models import Constituency, Role, User, credential_fingerprint
+from consult import sockets
+from consult.accounts.models import (
+    Constituency,
+    Role,
+    User,
+    credential_fingerprint,
+    session_fingerprint,
+)
 from consult.database import utcnow
 from consult.extensions import db
 from consult.forms import parse_id
@@ -169,5 +176,17 @@ def user_for_session(session_id: str) -> User | None:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
         return None
-    expected = credential_fingerprint(user.password_hash)
+    expected = session_fingerprint(user.password_hash, user.session_version)
     return user if hmac.compare_digest(fingerprint.encode(), expected.encode()) else None
+
+
+def end_sessions(user: User) -> None:
+    """Make every session and remember-me cookie of ``user`` worthless (commit, then call
+    :func:`disconnect_sockets`)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def disconnect_sockets(user: User) -> None:
+    """After the commit that ended the user's access: their open sockets close now, in every
+    server process, instead of hearing the discussion until they send another event."""
+    sockets.disconnect_member(user.id)

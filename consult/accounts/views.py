@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from consult import signals
 from consult.accounts import bp, notifications, services
 from consult.accounts.forms import (
     ChangePasswordForm,
@@ -63,7 +64,17 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out (a POST, so that a link on another site cannot do it)."""
+    """Sign out (a POST, so that a link on another site cannot do it).
+
+    The session and remember-me cookies are revoked on the server, not only deleted in this
+    browser: a copy of them stops working, on this device and every other, and the member's
+    open live pages are disconnected.
+    """
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if user is not None:
+        services.end_sessions(user)
+        db.session.commit()
+        services.disconnect_sockets(user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
@@ -95,6 +106,7 @@ def _set_password_page(token: str, purpose: str, template: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
+        services.disconnect_sockets(user)  # sessions under the old password have ended
         login_user(user)
         flash(_("Your password is set. Welcome, %(name)s.", name=user.display_name), "success")
         return redirect(url_for("dashboard.index"))
@@ -132,7 +144,8 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form), status
+    panels = signals.ordered(signals.account_panels, user=current_user._get_current_object())
+    return render_template("accounts/profile.html", form=form, panels=panels), status
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -146,6 +159,7 @@ def change_password():
         if services.check_password(user, form.current_password.data):
             services.set_password(user, form.password.data)
             db.session.commit()
+            services.disconnect_sockets(user)
             login_user(user)  # a new session id: every other session is signed out
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))

@@ -80,11 +80,14 @@ def enqueue(
     params: dict[str, Any] | None = None,
     *,
     mailing: Mailing | None = None,
+    message_id: str | None = None,
 ) -> OutboxMessage:
     """Add one message to the outbox in the current transaction; it goes out after the commit.
 
     Nothing is sent if the transaction is rolled back. ``params`` must be plain JSON
-    (ids, numbers, short strings): the letter is written by the worker.
+    (ids, numbers, short strings): the letter is written by the worker. ``message_id``
+    (``<...@domain>``, unique) is for letters that other letters refer to, so that mail
+    programs thread them; a fresh one is made otherwise.
     """
     if kind not in LETTERS:
         raise KeyError(f"no letter of kind {kind!r} is declared")
@@ -97,7 +100,7 @@ def enqueue(
         language=_page_language(),
         status=OutboxStatus.QUEUED,
         next_attempt_at=utcnow(),
-        message_id=mail.new_message_id(),
+        message_id=message_id or mail.new_message_id(),
         mailing=mailing,
     )
     db.session.add(message)

@@ -1,4 +1,4 @@
-"""Toolkit drafting: sections with versions, threaded comments live in every browser, positions."""
+"""Toolkit drafting: sections with versions, threaded comments live in every browser."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.toolkit.demo import seed_toolkit
-    from consult.toolkit.panels import published_sections_block, recent_comments_panel
+    from consult.toolkit.panels import (
+        direct_mail_panel,
+        published_sections_block,
+        recent_comments_panel,
+    )
     from consult.toolkit.replies import handle_reply
 
     app.register_blueprint(bp)
@@ -41,9 +45,9 @@ def init_app(app: Flask) -> None:
         signals.nav_items,
         app,
         NavItem("toolkit.index", _l("Toolkit"), "public", order=30),
-        NavItem("toolkit.consensus", _l("Consensus"), "member", order=31),
     )
     signals.dashboard_panels.connect(recent_comments_panel, app)
+    signals.account_panels.connect(direct_mail_panel, app)
     signals.home_blocks.connect(published_sections_block, app)
     signals.provide(signals.demo_seeders, app, Seeder(seed_toolkit, order=40))
     signals.provide(signals.mail_handlers, app, MailHandler(handle_reply, order=50))

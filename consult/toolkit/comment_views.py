@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm, parse_id
-from consult.toolkit import bp, discussion, live, notifications
+from consult.toolkit import bp, discussion, live, nodes, notifications
 from consult.toolkit.forms import (
     CommentForm,
+    DirectMailForm,
     EditCommentForm,
+    FollowForm,
     HideForm,
     PreferenceForm,
     ReplyForm,
@@ -27,24 +30,31 @@ def _wants_json() -> bool:
 
 
 def _comment_or_404(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
+    """The comment with its author and constituency (its live event is rendered from them)."""
+    comment = db.session.get(
+        Comment,
+        comment_id,
+        options=[joinedload(Comment.author), joinedload(Comment.constituency)],
+    )
     if comment is None:
         abort(404)
     readable_section(comment.section_id)
     return comment
 
 
-def _back_to(comment: Comment):
+def _save(comment: Comment, *, notify: str | None = None):
+    """Commit and push the live events; then ask for the e-mails (``new`` or ``edited``), answer.
+
+    Nothing is read back after the commit: the ids are taken before it.
+    """
+    comment_id, section_id = comment.id, comment.section_id
+    sent = live.commit_and_broadcast()
+    if notify:
+        notifications.notify_later(comment_id, mentions_only=notify == "edited")
     if _wants_json():
-        return jsonify(ok=True, comment=comment.id)
-    url = url_for("toolkit.section", section_id=comment.section_id)
-    return redirect(f"{url}#comment-{comment.id}", code=303)
-
-
-def _save(comment: Comment):
-    """Commit, push the live events; then answer."""
-    live.commit_and_broadcast()
-    return _back_to(comment)
+        return jsonify(ok=True, comment=comment_id, seq=max((e["seq"] for e in sent), default=0))
+    url = url_for("toolkit.section", section_id=section_id)
+    return redirect(f"{url}#comment-{comment_id}", code=303)
 
 
 @bp.post("/toolkit/sections/<int:section_id>/comments")
@@ -76,8 +86,7 @@ def post_comment(section_id: int):
         stance=stance,
         quote=form.quote.data or "",
     )
-    notifications.queue_new_comment(comment)
-    return _save(comment)
+    return _save(comment, notify="new")
 
 
 @bp.get("/toolkit/comments/<int:comment_id>/reply")
@@ -87,6 +96,18 @@ def reply(comment_id: int):
     parent = _comment_or_404(comment_id)
     form = ReplyForm()
     return render_template("toolkit/reply.html", section=parent.section, parent=parent, form=form)
+
+
+@bp.get("/toolkit/comments/<int:comment_id>/node")
+@member_required
+def node(comment_id: int):
+    """One comment as the thread shows it to this reader (for the page's script).
+
+    Live events carry one node for every member; the Secretariat's page asks here for a
+    comment hidden from members, whose text the event does not carry.
+    """
+    comment = _comment_or_404(comment_id)
+    return render_template("toolkit/_node.html", **nodes.node_context(comment, current_user))
 
 
 @bp.route("/toolkit/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -99,7 +120,7 @@ def edit_comment(comment_id: int):
     form = EditCommentForm(body=comment.body) if request.method == "GET" else EditCommentForm()
     if form.validate_on_submit():
         discussion.edit_comment(comment, current_user, form.body.data)
-        return _save(comment)
+        return _save(comment, notify="edited")
     status = INVALID if form.errors else 200
     return render_template("toolkit/edit_comment.html", comment=comment, form=form), status
 
@@ -182,3 +203,37 @@ def preferences():
     status = INVALID if form.errors else 200
     page = notifications.preference_page(current_user)
     return render_template("toolkit/preferences.html", **page), status
+
+
+@bp.post("/toolkit/notifications/direct")
+@member_required
+def direct_mail():
+    """Choose whether replies and mentions are e-mailed at once (from the profile page)."""
+    form = DirectMailForm()
+    if not form.validate_on_submit():
+        abort(400)
+    notifications.set_direct_mail(current_user, bool(form.at_once.data))
+    db.session.commit()
+    flash(_("Your e-mail choice is saved."), "success")
+    return redirect(url_for("accounts.profile"), code=303)
+
+
+@bp.post("/toolkit/sections/<int:section_id>/follow")
+@member_required
+def follow(section_id: int):
+    """Follow a section (each new version of its text is e-mailed), or stop."""
+    section = readable_section(section_id)
+    form = FollowForm()
+    if not form.validate_on_submit() or form.follow.data not in ("0", "1"):
+        abort(400)
+    following = form.follow.data == "1"
+    notifications.set_follow(current_user, section.id, following)
+    db.session.commit()
+    if following:
+        flash(
+            _("You follow this section: each new version of its text is e-mailed to you."),
+            "success",
+        )
+    else:
+        flash(_("You no longer follow this section."), "success")
+    return redirect(url_for("toolkit.section", section_id=section.id), code=303)

@@ -147,5 +147,6 @@ def seed_toolkit(users: dict[str, User]) -> None:
             comment = discussion.post_comment(
                 section, users[email], text, parent=parent, stance=stance, quote=quote
             )
+            comment.notified_at = comment.created_at  # demo history: nobody is e-mailed
         made.append(comment)
     live.forget_pending()

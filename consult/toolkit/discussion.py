@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from consult import signals
 from consult.database import utcnow
 from consult.extensions import db
 from consult.toolkit import live
@@ -44,12 +45,21 @@ def post_comment(
         body=body.strip(),
         via_email=via_email,
     )
-    comment.author = author
+    comment.author = author  # the live event is rendered from these: no query after the flush
+    comment.constituency = author.constituency
     db.session.add(comment)
     db.session.flush()
     if parent is None:
         comment.root_id = comment.id
     live.record_event(section.id, "created", comment)
+    if comment.stance is not None:  # the member's own stance follows (consult.decisions keeps it)
+        signals.values(
+            signals.stance_stated,
+            section=section,
+            user=author,
+            stance=comment.stance,
+            comment_id=comment.id,
+        )
     return comment
 
 

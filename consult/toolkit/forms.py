@@ -69,3 +69,17 @@ class PreferenceForm(FlaskForm):
         choices=select_choices(Frequency.choices()),
     )
     section_id = HiddenField()
+
+
+class DirectMailForm(FlaskForm):
+    """E-mail at once for replies and mentions (on the member's profile page)."""
+
+    at_once = BooleanField(
+        _l("E-mail me at once when someone replies to my comment or mentions me")
+    )
+
+
+class FollowForm(FlaskForm):
+    """Follow a section (``follow`` = 1) or stop following it (0)."""
+
+    follow = HiddenField(validators=[DataRequired()])

@@ -124,6 +124,8 @@ class Comment(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Arrived as a reply by e-mail.
     via_email: Mapped[bool] = mapped_column(default=False)
+    #: When its e-mails were queued (by a job, after the answer): none while still to do.
+    notified_at: Mapped[datetime | None] = mapped_column(index=True)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     constituency: Mapped[Constituency | None] = relationship()
@@ -198,3 +200,63 @@ class DigestMark(db.Model):
 
     def __repr__(self) -> str:
         return f"<DigestMark {self.user_id}: {self.last_comment_id}>"
+
+
+class NoticeReason(LabelledEnum):
+    """Why a member was e-mailed about a comment at once."""
+
+    REPLY = "reply", _l("A reply to your comment")
+    MENTION = "mention", _l("You were mentioned")
+    EVERY = "every", _l("Every comment")
+
+
+class CommentNotice(db.Model):
+    """A member was e-mailed about this comment at once (so their digest leaves it out)."""
+
+    __tablename__ = "toolkit_comment_notices"
+    __table_args__ = (UniqueConstraint("comment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("toolkit_comments.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[NoticeReason] = mapped_column(str_enum(NoticeReason, "notice_reason"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CommentNotice {self.comment_id} to {self.user_id}: {self.reason}>"
+
+
+class DirectMail(db.Model):
+    """A member's choice about e-mail at once for replies to them and mentions of them.
+
+    Without a row, they get it (the default): a reply is a question to them.
+    """
+
+    __tablename__ = "toolkit_direct_mail"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    at_once: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<DirectMail {self.user_id}: {self.at_once}>"
+
+
+class SectionFollow(db.Model):
+    """A member follows a section: each new version of its text is e-mailed to them."""
+
+    __tablename__ = "toolkit_section_follows"
+    __table_args__ = (UniqueConstraint("section_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("toolkit_sections.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SectionFollow {self.user_id} → {self.section_id}>"

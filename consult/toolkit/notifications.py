@@ -1,14 +1,26 @@
-"""E-mail about comments: each new comment, or a daily digest, as each member chooses.
+"""E-mail about comments and sections, as each member chooses.
 
-Comments are queued in the transaction that saves them; digests by the daily job
-(``send_digests``), each with the move of the member's mark. The worker writes
-them with the letters below.
+- A reply to a member's comment, and a comment that @mentions them, reach them at once,
+  unless they chose otherwise (their profile page).
+- Other comments: each one, a daily digest (the default) or nothing, for the whole toolkit
+  or per section. A comment already e-mailed to someone at once is not in their digest.
+- A new version of a section's text reaches those who follow the section.
+
+A comment is answered first and e-mailed after: the request only sets nothing in
+``notified_at`` and asks for a job (:func:`notify_comment`), which works out who is told and
+queues their letters, in one transaction; a sweep every minute picks up any comment whose
+job was lost. Digests are queued by the daily job (``send_digests``), each with the move of
+the member's mark. The worker writes every letter below.
+
+Letters about one comment or one section carry fixed Message-IDs, per comment (or version)
+and reader, and ``In-Reply-To`` / ``References`` to the ones before, so that mail programs
+show a discussion as one conversation.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,8 +37,20 @@ from consult.database import utcnow
 from consult.extensions import db
 from consult.i18n.formats import format_datetime
 from consult.outbox.letters import NothingToSend, enqueue, letter
-from consult.tokens import make_token
-from consult.toolkit.models import Comment, DigestMark, Frequency, NotificationPreference, Section
+from consult.tokens import address_token
+from consult.toolkit.mentions import mentioned
+from consult.toolkit.models import (
+    Comment,
+    CommentNotice,
+    DigestMark,
+    DirectMail,
+    Frequency,
+    NoticeReason,
+    NotificationPreference,
+    Section,
+    SectionFollow,
+    SectionVersion,
+)
 from consult.urls import external_url
 
 #: Without a choice, members get a daily digest.
@@ -104,9 +128,12 @@ def reply_base() -> tuple[str, str]:
     return local, domain
 
 
-def reply_address(user: User, comment: Comment) -> str:
-    """An address whose local part carries a signed token naming the member and the comment."""
-    token = make_token(REPLY_PURPOSE, f"{user.id}.{comment.id}")
+def reply_address(user: User, comment: Comment, today: date | None = None) -> str:
+    """``reply+<member>-<comment>-<day>-<signature>@domain``: a signed token naming the member,
+    the comment and the day it was given (replies are taken for half a year), in the short,
+    lower-case form of :func:`consult.tokens.address_token` that survives mail servers."""
+    day = (today or utcnow().date()).toordinal()
+    token = address_token(REPLY_PURPOSE, user.id, comment.id, day)
     local, domain = reply_base()
     return f"{local}+{token}@{domain}"
 
@@ -124,23 +151,174 @@ COMMENT = "toolkit.comment"
 DIGEST = "toolkit.digest"
 
 
-def queue_new_comment(comment: Comment) -> int:
-    """Queue the comment for the members who want every comment of its section (not the author).
+NOTIFY_JOB = "toolkit.notify-comment"
+#: References name the thread's first comment and at most this many of the nearest before.
+REFERENCES_KEPT = 10
 
-    Call it in the transaction that saves the comment; returns how many were queued.
+
+def notify_later(comment_id: int, *, mentions_only: bool = False) -> None:
+    """After the commit: ask a worker to e-mail whom ``comment`` concerns (a lost ask is swept).
+
+    ``mentions_only`` (an edit): only members newly mentioned in it.
     """
-    if comment.hidden_at or comment.deleted_at:
+    try:
+        jobs.enqueue(NOTIFY_JOB, comment_id, mentions_only)
+    except Exception:  # the comment is saved with no notified_at: the sweep e-mails it
+        current_app.logger.exception("Could not enqueue the e-mails of comment %s", comment_id)
+
+
+def direct_mail_wanted(user_ids: list[int]) -> dict[int, bool]:
+    """Whether each member wants replies and mentions e-mailed at once (yes unless they said no)."""
+    rows = db.session.scalars(select(DirectMail).where(DirectMail.user_id.in_(user_ids)))
+    chosen = {row.user_id: row.at_once for row in rows}
+    return {user_id: chosen.get(user_id, True) for user_id in user_ids}
+
+
+def set_direct_mail(user: Any, at_once: bool) -> None:
+    """Save a member's choice about e-mail at once for replies and mentions."""
+    row = db.session.get(DirectMail, user.id)
+    if row is None:
+        row = DirectMail(user_id=user.id)
+        db.session.add(row)
+    row.at_once = at_once
+
+
+def recipients(comment: Comment, users: list[User], *, mentions_only: bool = False) -> dict:
+    """``{user: reason}``: who is e-mailed about ``comment`` at once, and why.
+
+    A reply goes to the author of the comment answered and a mention to the member named,
+    unless they turned that off; then, as for everyone else, their choice for the section
+    decides (every comment: e-mailed now; a digest or nothing: not now).
+    """
+    others = [user for user in users if user.id != comment.author_id]
+    direct = direct_mail_wanted([user.id for user in others])
+    reasons: dict[User, NoticeReason] = {}
+    if comment.parent_id is not None and not mentions_only:
+        parent_author = db.session.scalar(
+            select(Comment.author_id).where(Comment.id == comment.parent_id)
+        )
+        for user in others:
+            if user.id == parent_author and direct[user.id]:
+                reasons[user] = NoticeReason.REPLY
+    for user in mentioned(comment.body, others):
+        if direct[user.id]:
+            reasons.setdefault(user, NoticeReason.MENTION)
+    if not mentions_only:
+        prefs = _preferences([user.id for user in others])
+        for user in others:
+            if effective(prefs, user.id, comment.section_id) is Frequency.EVERY:
+                reasons.setdefault(user, NoticeReason.EVERY)
+    return reasons
+
+
+def notify_comment(comment_id: int, mentions_only: bool = False) -> int:
+    """Queue the letters about a new comment (the job); returns how many.
+
+    The comment is claimed by setting ``notified_at`` in the transaction that queues its
+    letters, so two runs (the job and the sweep) never queue them twice; each letter is
+    also recorded as a :class:`CommentNotice`, under a unique constraint, so that the
+    member's digest leaves the comment out.
+    """
+    if not mentions_only:
+        claimed = db.session.execute(
+            update(Comment)
+            .where(Comment.id == comment_id, Comment.notified_at.is_(None))
+            .values(notified_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if not claimed:
+            db.session.rollback()
+            return 0
+    comment = db.session.get(Comment, comment_id)
+    if (
+        comment is None
+        or comment.hidden_at
+        or comment.deleted_at
+        or (mentions_only and comment.notified_at is None)  # the first run reads the new text
+    ):
+        db.session.commit()
         return 0
-    users = list(
-        db.session.scalars(select(User).where(User.active.is_(True), User.id != comment.author_id))
+    told = set(
+        db.session.scalars(
+            select(CommentNotice.user_id).where(CommentNotice.comment_id == comment.id)
+        )
     )
-    prefs = _preferences([u.id for u in users])
+    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
     queued = 0
-    for user in users:
-        if effective(prefs, user.id, comment.section_id) is Frequency.EVERY:
-            enqueue(user.email, COMMENT, {"comment": comment.id, "user": user.id})
-            queued += 1
+    for user, reason in recipients(comment, users, mentions_only=mentions_only).items():
+        if user.id in told:
+            continue
+        db.session.add(CommentNotice(comment_id=comment.id, user_id=user.id, reason=reason))
+        enqueue(
+            user.email,
+            COMMENT,
+            {"comment": comment.id, "user": user.id, "reason": reason.value},
+            message_id=comment_message_id(comment.id, user.id),
+        )
+        queued += 1
+    try:
+        db.session.commit()
+    except IntegrityError:  # another run told them first
+        db.session.rollback()
+        return 0
     return queued
+
+
+@jobs.task(NOTIFY_JOB, priority=5)
+def notify_comment_job(comment_id: int, mentions_only: bool = False) -> None:
+    """Queue the e-mails about a comment just posted (or edited, for new mentions)."""
+    notify_comment(comment_id, mentions_only)
+
+
+@jobs.periodic("toolkit.notify-sweep", jobs.crontab(minute="*"))
+def notify_sweep_job() -> None:
+    """Every minute: e-mail about any comment whose job was lost."""
+    waiting = list(
+        db.session.scalars(
+            select(Comment.id).where(Comment.notified_at.is_(None)).order_by(Comment.id).limit(200)
+        )
+    )
+    for comment_id in waiting:
+        notify_comment(comment_id)
+
+
+def _ids_domain() -> str:
+    return mail.sender_domain()
+
+
+def comment_message_id(comment_id: int, user_id: int) -> str:
+    """The Message-ID of the letter to ``user_id`` about ``comment_id`` (one such letter, ever)."""
+    return f"<toolkit.comment.{comment_id}.{user_id}@{_ids_domain()}>"
+
+
+def version_message_id(section_id: int, number: int, user_id: int) -> str:
+    """The Message-ID of the letter to ``user_id`` about version ``number`` of a section."""
+    return f"<toolkit.section.{section_id}.v{number}.{user_id}@{_ids_domain()}>"
+
+
+def _references(ids: list[str]) -> dict[str, str]:
+    """``In-Reply-To`` (the last) and ``References`` (the first and the nearest before it)."""
+    if not ids:
+        return {}
+    kept = ids if len(ids) <= REFERENCES_KEPT else [ids[0], *ids[-(REFERENCES_KEPT - 1) :]]
+    return {"In-Reply-To": ids[-1], "References": " ".join(kept)}
+
+
+def ancestors(comment: Comment) -> list[int]:
+    """Ids of the comments above ``comment``, from the thread's first down to its parent."""
+    if comment.parent_id is None:
+        return []
+    parents = dict(
+        db.session.execute(
+            select(Comment.id, Comment.parent_id).where(Comment.root_id == comment.root_id)
+        ).all()
+    )
+    chain: list[int] = []
+    current = comment.parent_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return list(reversed(chain))
 
 
 def _reader(params: dict[str, Any]) -> User:
@@ -156,31 +334,46 @@ def _comment_link(comment: Comment) -> str:
     )
 
 
+def _thread_topic(title: str) -> dict[str, str]:
+    """Outlook groups a conversation by its topic, whatever each subject says."""
+    return {"Thread-Topic": f"[Toolkit] {title}"}
+
+
 @letter(COMMENT, label=_l("New toolkit comment"))
 def comment_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
-    """One new comment, with a Reply-To that posts the answer under it."""
+    """One new comment, with a Reply-To that posts the answer under it, threaded under the
+    letters about the comments it answers."""
     user = _reader(params)
     comment = db.session.get(Comment, params["comment"])
     if comment is None or comment.hidden_at or comment.deleted_at:
         raise NothingToSend("the comment was deleted or hidden before this went out")
     section = db.session.get(Section, comment.section_id)
+    reason = NoticeReason(params.get("reason", NoticeReason.EVERY.value))
     with mail.in_language_of(user):
         title = str(section.localized("title"))
-    return mail.compose(
+    names = {"author": comment.author.display_name, "section": title}
+    subject = {
+        NoticeReason.REPLY: _l("[Toolkit] %(author)s replied to you on “%(section)s”", **names),
+        NoticeReason.MENTION: _l("[Toolkit] %(author)s mentioned you on “%(section)s”", **names),
+        NoticeReason.EVERY: _l("[Toolkit] %(author)s on “%(section)s”", **names),
+    }[reason]
+    message = mail.compose(
         user,
         "toolkit/comment",
-        _l(
-            "[Toolkit] %(author)s on “%(section)s”",
-            author=comment.author.display_name,
-            section=title,
-        ),
+        subject,
         reply_to=reply_address(user, comment),
         user=user,
         comment=comment,
         section=section,
+        reason=reason.value,
         link=_comment_link(comment),
+        settings_link=external_url("accounts.profile"),
         when=_when(comment.created_at, user),
     )
+    above = [comment_message_id(ancestor, user.id) for ancestor in ancestors(comment)]
+    message.headers.update(_references(above))
+    message.headers.update(_thread_topic(title))
+    return message
 
 
 @letter(DIGEST, label=_l("Toolkit digest"))
@@ -248,7 +441,8 @@ def _move_mark(user: User, expected: int, to: int, sent_at: Any, comment_ids: li
 
 
 def send_digests(now: Any = None) -> dict[str, int]:
-    """Queue for each member who chose a digest the comments since their last one.
+    """Queue for each member who chose a digest the comments since their last one
+    (except those already e-mailed to them at once: replies to them, mentions of them).
 
     Safe to repeat and to overlap: a member's mark is moved past the comments (a
     conditional UPDATE) in the transaction that queues their digest, so two runs
@@ -278,6 +472,13 @@ def send_digests(now: Any = None) -> dict[str, int]:
             .order_by(Comment.id)
         )
     )
+    told = set(
+        db.session.execute(
+            select(CommentNotice.user_id, CommentNotice.comment_id).where(
+                CommentNotice.comment_id > oldest_mark, CommentNotice.comment_id <= newest
+            )
+        ).all()
+    )
     queued = 0
     for user in users:
         since_id, last_sent = marks[user.id]
@@ -290,6 +491,7 @@ def send_digests(now: Any = None) -> dict[str, int]:
             if c.id > since_id
             and (since_time is None or c.created_at >= since_time)
             and c.author_id != user.id
+            and (user.id, c.id) not in told
             and effective(prefs, user.id, c.section_id) is Frequency.DIGEST
         ]
         if _move_mark(user, since_id, newest, now, picked) and picked:
@@ -301,3 +503,97 @@ def send_digests(now: Any = None) -> dict[str, int]:
 def send_digests_job() -> None:
     """Every day at 06:15 UTC: the digests."""
     send_digests()
+
+
+# --- sections: follow one, and hear of each new version of its text -----------------------
+
+VERSION = "toolkit.version"
+
+
+def follows(user: Any, section_id: int) -> bool:
+    """Whether ``user`` follows the section."""
+    return (
+        db.session.scalar(
+            select(SectionFollow.id).where(
+                SectionFollow.user_id == user.id, SectionFollow.section_id == section_id
+            )
+        )
+        is not None
+    )
+
+
+def set_follow(user: Any, section_id: int, follow: bool) -> None:
+    """Follow a section, or stop (both safe to repeat)."""
+    row = db.session.scalar(
+        select(SectionFollow).where(
+            SectionFollow.user_id == user.id, SectionFollow.section_id == section_id
+        )
+    )
+    if follow and row is None:
+        db.session.add(SectionFollow(user_id=user.id, section_id=section_id))
+    elif not follow and row is not None:
+        db.session.delete(row)
+
+
+def queue_new_version(section: Section, author: Any) -> int:
+    """Queue a letter about the section's newest version to each follower but its author.
+
+    Call it in the transaction that saves the version; returns how many were queued.
+    """
+    followers = db.session.scalars(
+        select(User)
+        .join(SectionFollow, SectionFollow.user_id == User.id)
+        .where(
+            SectionFollow.section_id == section.id,
+            User.active.is_(True),
+            User.id != getattr(author, "id", None),
+        )
+        .order_by(User.id)
+    )
+    queued = 0
+    for user in followers:
+        enqueue(
+            user.email,
+            VERSION,
+            {"section": section.id, "version": section.version, "user": user.id},
+            message_id=version_message_id(section.id, section.version, user.id),
+        )
+        queued += 1
+    return queued
+
+
+@letter(VERSION, label=_l("New version of a toolkit section"))
+def version_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """A new version of a followed section: who changed it, their note, a link to the changes."""
+    user = _reader(params)
+    section = db.session.get(Section, params["section"])
+    number = params["version"]
+    version = db.session.scalar(
+        select(SectionVersion).where(
+            SectionVersion.section_id == params["section"], SectionVersion.number == number
+        )
+    )
+    if section is None or version is None:
+        raise NothingToSend("the section is gone")
+    if not follows(user, section.id):
+        raise NothingToSend("the member no longer follows the section")
+    with mail.in_language_of(user):
+        title = str(section.localized("title"))
+    message = mail.compose(
+        user,
+        "toolkit/version",
+        _l("[Toolkit] “%(section)s”: version %(number)d", section=title, number=number),
+        user=user,
+        section=section,
+        version=version,
+        author=version.author.display_name if version.author else None,
+        diff_link=external_url(
+            "toolkit.diff", section_id=section.id, **{"from": max(number - 1, 1), "to": number}
+        ),
+        link=external_url("toolkit.section", section_id=section.id),
+        when=_when(version.created_at, user),
+    )
+    earlier = [version_message_id(section.id, n, user.id) for n in range(1, number)]
+    message.headers.update(_references(earlier))
+    message.headers.update(_thread_topic(title))
+    return message

@@ -1,4 +1,4 @@
-"""The toolkit's boxes on the members' dashboard and on the public home page."""
+"""The toolkit's boxes on the members' dashboard, their profile page and the public home page."""
 
 from __future__ import annotations
 
@@ -43,4 +43,15 @@ def published_sections_block(app: Any) -> Panel | None:
         return None
     return Panel(
         _l("Latest toolkit sections"), "toolkit/_home_block.html", {"sections": sections}, order=30
+    )
+
+
+def direct_mail_panel(app: Any, user: Any) -> Panel:
+    """Profile page: whether replies and mentions are e-mailed at once."""
+    from consult.toolkit.forms import DirectMailForm
+    from consult.toolkit.notifications import direct_mail_wanted
+
+    form = DirectMailForm(at_once=direct_mail_wanted([user.id])[user.id])
+    return Panel(
+        _l("E-mail about the toolkit"), "toolkit/_direct_mail_panel.html", {"form": form}, order=20
     )

@@ -1,8 +1,7 @@
-"""Rules for sections: who reads them, saving versions, ordering, and diffs between versions."""
+"""Rules for sections: who reads them, saving versions, ordering, and redlines between versions."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from consult.database import utcnow
 from consult.extensions import db
 from consult.ordering import move
+from consult.redline import Run, changed, redline
 from consult.toolkit.models import Section, SectionStatus, SectionVersion
 
 
@@ -113,34 +113,29 @@ def version(section: Section, number: int) -> SectionVersion | None:
 
 
 @dataclass(frozen=True)
-class DiffLine:
-    """One line of a diff: ``kind`` is ``same``, ``added`` or ``removed``."""
+class Comparison:
+    """Two versions side by side: the title and the text as redlines, and the status change."""
 
-    kind: str
-    text: str
+    title: list[Run]
+    body: list[Run]
+    old_status: SectionStatus
+    new_status: SectionStatus
 
     @property
-    def sign(self) -> str:
-        """``+``, ``-`` or a space, so the change is not told by colour alone."""
-        return {"added": "+", "removed": "-"}.get(self.kind, " ")
+    def unchanged(self) -> bool:
+        """Nothing of the title, text or status differs."""
+        return (
+            not changed(self.title)
+            and not changed(self.body)
+            and self.old_status == self.new_status
+        )
 
 
-def diff_texts(old: str, new: str) -> list[DiffLine]:
-    """Line-by-line difference between two texts."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    lines: list[DiffLine] = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            lines.extend(DiffLine("same", line) for line in old_lines[i1:i2])
-            continue
-        lines.extend(DiffLine("removed", line) for line in old_lines[i1:i2])
-        lines.extend(DiffLine("added", line) for line in new_lines[j1:j2])
-    return lines
-
-
-def diff_versions(old: SectionVersion, new: SectionVersion) -> list[DiffLine]:
-    """Difference between two versions, the title and status included as the first lines."""
-    head_old = [f"# {old.title}", f"[{old.status.value}]", ""]
-    head_new = [f"# {new.title}", f"[{new.status.value}]", ""]
-    return diff_texts("\n".join([*head_old, old.body]), "\n".join([*head_new, new.body]))
+def compare_versions(old: SectionVersion, new: SectionVersion) -> Comparison:
+    """What changed from ``old`` to ``new``, word by word."""
+    return Comparison(
+        title=redline(old.title, new.title),
+        body=redline(old.body, new.body),
+        old_status=old.status,
+        new_status=new.status,
+    )

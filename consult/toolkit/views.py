@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from consult import signals
 from consult.accounts.models import User
 from consult.accounts.roles import member_required, secretariat_required
 from consult.extensions import db, login_manager
 from consult.forms import INVALID, ButtonForm, parse_id, select_choices
+from consult.i18n.formats import format_locale
 from consult.ordering import DIRECTIONS
-from consult.toolkit import bp, notifications, positions, sections, threads
+from consult.toolkit import bp, nodes, notifications, sections, threads
 from consult.toolkit.forms import CommentForm, PreferenceForm, SectionForm
 from consult.toolkit.models import Section, SectionStatus
 
@@ -35,6 +38,7 @@ def thread_context(section: Section) -> dict:
         "max_depth": threads.MAX_DISPLAY_DEPTH,
         "action_form": ButtonForm(),
         "state_of": threads.state_of,
+        "interface_strings": nodes.interface_strings(),
     }
 
 
@@ -42,36 +46,45 @@ def thread_context(section: Section) -> dict:
 def index():
     """The toolkit's sections in order (published ones only for visitors)."""
     items = sections.ordered_sections(include_drafts=current_user.is_authenticated)
-    rows = positions.positions([s.id for s in items]) if current_user.is_authenticated else {}
-    return render_template(
-        "toolkit/index.html",
-        sections=items,
-        rows=rows,
-        action_form=ButtonForm(),
-    )
+    return render_template("toolkit/index.html", sections=items, action_form=ButtonForm())
 
 
 @bp.get("/toolkit/sections/<int:section_id>")
 def section(section_id: int):
-    """A section's text and, for members, its discussion and positions."""
+    """A section's text and, for members, its discussion (and what other capabilities add)."""
     return section_page(readable_section(section_id))
 
 
 def section_page(item: Section, comment_form: CommentForm | None = None) -> str:
     """Render a section page (with ``comment_form`` and its errors after a failed post)."""
-    context = {}
+    context: dict = {
+        "panels": signals.ordered(signals.section_panels, section=item, user=current_user)
+    }
     if sections.can_discuss(current_user, item):
-        context = thread_context(item)
+        context.update(thread_context(item))
         context.update(
             comment_form=comment_form or CommentForm(),
-            positions=positions.positions([item.id]).get(item.id) or positions.SectionPositions(),
-            constituencies=positions.constituencies(),
+            live_settings=live_settings(),
+            following=notifications.follows(current_user, item.id),
             preference_form=PreferenceForm(
                 frequency=notifications.own_preference(current_user, item.id),
                 section_id=item.id,
             ),
         )
     return render_template("toolkit/section.html", section=item, **context)
+
+
+def live_settings() -> dict:
+    """What the page's script needs to fit live nodes to this reader (see ``nodes``)."""
+    return {
+        "strings": nodes.interface_strings(),
+        "user": current_user.id,
+        "secretariat": bool(current_user.is_secretariat),
+        "zone": str(get_timezone()),
+        "locale": format_locale().replace("_", "-"),
+        "maxDepth": threads.MAX_DISPLAY_DEPTH,
+        "nodeUrl": nodes.action_base(),
+    }
 
 
 @bp.get("/toolkit/sections/<int:section_id>/thread")
@@ -128,9 +141,11 @@ def edit_section(section_id: int):
     if request.method == "GET":
         form.status.data = item.status.value
     if form.validate_on_submit():
-        sections.update_section(
+        versioned = sections.update_section(
             item, author=current_user, note=(form.note.data or "").strip(), **_apply_form(form)
         )
+        if versioned:
+            notifications.queue_new_version(item, current_user)
         db.session.commit()
         flash(_("Section saved."), "success")
         return redirect(url_for("toolkit.section", section_id=item.id))
@@ -157,12 +172,13 @@ def history(section_id: int):
         "toolkit/history.html",
         section=item,
         versions=sections.versions_of(item),
+        panels=signals.ordered(signals.section_history, section=item, user=current_user),
     )
 
 
 @bp.get("/toolkit/sections/<int:section_id>/diff")
 def diff(section_id: int):
-    """What changed between two versions of a section."""
+    """What changed between two versions of a section, word by word."""
     item = readable_section(section_id)
     old_number = parse_id(request.args.get("from")) or max(item.version - 1, 1)
     new_number = parse_id(request.args.get("to")) or item.version
@@ -174,20 +190,6 @@ def diff(section_id: int):
         section=item,
         old=old,
         new=new,
-        lines=sections.diff_versions(old, new),
+        comparison=sections.compare_versions(old, new),
         versions=sections.versions_of(item),
-    )
-
-
-@bp.get("/toolkit/consensus")
-@member_required
-def consensus():
-    """For each section and constituency: support, concerns, objections, unresolved threads."""
-    items = sections.ordered_sections(include_drafts=True)
-    return render_template(
-        "toolkit/consensus.html",
-        sections=items,
-        rows=positions.positions([s.id for s in items]),
-        constituencies=positions.constituencies(),
-        empty=positions.SectionPositions(),
     )

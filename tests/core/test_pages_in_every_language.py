@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from consult.accounts.models import Constituency
+from consult.decisions.models import Amendment, Proposal
 from consult.demo import load_demo
 from consult.events.demo import FORUM_SLUG, PRACTICE_SLUG
 from consult.extensions import db
@@ -142,6 +143,14 @@ def test_key_pages_show_no_english_interface_string(app, demo, locale):
     problems = {}
     pages = [(visitor, path) for path in PUBLIC_PAGES]
     pages += [(member, path) for path in (*MEMBER_PAGES, f"/toolkit/sections/{section.id}")]
+    proposal = db.session.scalars(select(Proposal)).first()
+    amendment = db.session.scalars(select(Amendment)).first()
+    pages += [
+        (member, f"/proposals/{proposal.id}"),
+        (member, f"/amendments/{amendment.id}"),
+        (member, f"/toolkit/sections/{section.id}/record"),
+        (member, f"/toolkit/sections/{section.id}/history"),
+    ]
     for client, path in pages:
         response = client.get(path)
         assert response.status_code == 200, path

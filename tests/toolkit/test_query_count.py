@@ -72,4 +72,5 @@ def _compare(client, small, large) -> None:
 
     assert counts[("page", "Small")] == counts[("page", "Large")], counts
     assert counts[("api", "Small")] == counts[("api", "Large")], counts
-    assert counts[("page", "Large")] <= 12, counts
+    # the discussion's share, and the decisions panel's (tests/decisions/test_query_count.py)
+    assert counts[("page", "Large")] <= 16, counts
