@@ -125,7 +125,8 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "CONSULT_ENV": mode,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # idle connections are tested before use: consult.database._ping_if_idle
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
