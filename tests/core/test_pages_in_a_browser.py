@@ -69,6 +69,7 @@ class Site:
     section_id: int
     series_id: int
     register_path: str
+    practice_id: int
 
 
 def requests_fetch(session: requests.Session, base: str):
@@ -116,12 +117,14 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
         starts = {role: starting_points(role) for role in ROLES}
         from consult.calls.models import CallSeries
         from consult.events.demo import PRACTICE_SLUG
+        from consult.events.models import Event
         from consult.toolkit.models import Comment
 
         section_id = db.session.scalars(
             db.select(Comment.section_id).order_by(Comment.id.desc())
         ).first()
         series_id = db.session.scalars(db.select(CallSeries.id).order_by(CallSeries.id)).first()
+        practice_id = db.session.scalar(db.select(Event.id).where(Event.slug == PRACTICE_SLUG))
         db.session.remove()
     env = {
         "DATABASE_URL": url,
@@ -145,7 +148,8 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
         for role in ("secretariat", "member", "visitor"):
             pages[role] = [path for path in found[role] if path not in opened]
             opened.update(pages[role])
-        yield Site(server, app, pages, section_id, series_id, f"/events/{PRACTICE_SLUG}/register")
+        register = f"/events/{PRACTICE_SLUG}/register"
+        yield Site(server, app, pages, section_id, series_id, register, practice_id)
     finally:
         server.stop()
         with app.app_context():
@@ -322,8 +326,7 @@ def test_an_arabic_name_in_an_english_list_keeps_its_place(site, driver):
 
     become(driver, site, "secretariat")
     choose_language(driver, site, "en")
-    driver.get(site.server.url + "/events/admin")
-    driver.find_element(By.CSS_SELECTOR, "main table a").click()
+    driver.get(f"{site.server.url}/events/admin/{site.practice_id}")
     names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "table.registrations bdi")]
     assert ARABIC_NAME in names
 
