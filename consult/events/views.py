@@ -41,6 +41,7 @@ from consult.forms import INVALID, ButtonForm
 from consult.i18n import country_choices
 from consult.i18n.locales import current_language
 from consult.tokens import InvalidToken
+from consult.transactions import in_write_transaction
 
 
 def constituency_pairs() -> list[tuple[int, str]]:
@@ -280,16 +281,20 @@ def _send_link_again(event: Event, email: str) -> None:
     Sending the link answers the registrant who lost it, and gives this answer the
     same work as a new registration's: a letter queued, nothing sent from here.
     """
-    existing = db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email == email.strip().lower(),
-            Registration.status.in_((*ACTIVE_STATUSES, Status.DECLINED)),
+
+    def work() -> None:
+        existing = db.session.scalar(
+            select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.email == email.strip().lower(),
+                Registration.status.in_((*ACTIVE_STATUSES, Status.DECLINED)),
+            )
         )
-    )
-    if existing is not None:
-        notifications.queue_link_again(existing)
-        db.session.commit()
+        if existing is not None:
+            notifications.queue_link_again(existing)
+
+    # a write of its own, retried when the database is busy (twenty copies of one form at once)
+    in_write_transaction(work)
 
 
 def _status_message(registration: Registration, position: int | None) -> str:
