@@ -31,9 +31,10 @@ from consult.i18n import country_name
 
 @dataclass(frozen=True)
 class Layout:
-    """A paper size and how many badges (columns x rows) go on a sheet, in millimetres."""
+    """A paper size and how many badges (columns x rows) of what size go on a sheet, in mm."""
 
     paper: str
+    size: tuple[float, float]
     columns: int
     rows: int
     width: float
@@ -41,8 +42,8 @@ class Layout:
 
 
 LAYOUTS = {
-    "a6": Layout("A6", 1, 1, 105.0, 148.0),
-    "a4": Layout("A4", 2, 2, 105.0, 148.5),
+    "a6": Layout("A6", (105.0, 148.0), 1, 1, 105.0, 148.0),
+    "a4": Layout("A4", (210.0, 297.0), 2, 2, 105.0, 148.5),
 }
 
 
@@ -137,7 +138,7 @@ def _badge(pdf: FPDF, event: Event, person: Registration, x: float, y: float, la
 
 def badges_pdf(event: Event, people: list[Registration], layout: Layout) -> bytes:
     """The badges of ``people``, in the order given, on sheets of ``layout``."""
-    pdf = shared.document(unit="mm", format=layout.paper)
+    pdf = shared.document(unit="mm", format=layout.size)
     pdf.set_auto_page_break(False)
     pdf.set_title(_("Badges: %(title)s", title=event.title))
     per_sheet = layout.columns * layout.rows
