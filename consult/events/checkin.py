@@ -12,9 +12,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, jsonify, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select, update
@@ -61,7 +62,7 @@ class Outcome:
             Result.ALREADY: _(
                 "%(name)s is already checked in at %(time)s.",
                 name=name,
-                time=clock(at, event.timezone) if at else "",
+                time=clock(at, event.timezone, "HH:mm") if at else "",
             ),
             Result.NOT_CONFIRMED: _("%(name)s has no confirmed seat.", name=name),
             Result.OTHER_EVENT: _("This badge is for another event."),
@@ -238,6 +239,5 @@ def checkin_worker():
 
     Served from here, not /static, so that its scope covers the check-in pages.
     """
-    response = current_app.send_static_file("js/checkin-worker.js")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    script = Path(current_app.static_folder or "", "js", "checkin-worker.js").read_bytes()
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})

@@ -42,7 +42,7 @@
   }
   function clock(iso) {
     return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      hour: "2-digit", minute: "2-digit", timeZone: data.timezone
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: data.timezone
     }).format(new Date(iso));
   }
   function fold(text) {
