@@ -190,7 +190,6 @@ class Reply:
     sequence: int
     lines: tuple[AnswerLine, ...]
     comment: str = ""
-    stamp: datetime | None = None
 
     def line_of(self, email: str) -> AnswerLine | None:
         """The ATTENDEE line of ``email`` (in any case), or None."""
@@ -271,15 +270,8 @@ def read_reply(data: bytes | str) -> Reply:
     if not lines:
         raise NotAnAnswer("no ATTENDEE with an e-mail address")
     comment = "\n".join(str(c).strip() for c in _listed(event.get("comment")) if str(c).strip())
-    stamp = event.get("dtstamp")
     return Reply(
-        uid=next(iter(uids)),
-        sequence=sequence,
-        lines=tuple(lines),
-        comment=comment[:1000],
-        stamp=getattr(stamp, "dt", None)
-        if isinstance(getattr(stamp, "dt", None), datetime)
-        else None,
+        uid=next(iter(uids)), sequence=sequence, lines=tuple(lines), comment=comment[:1000]
     )
 
 

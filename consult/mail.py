@@ -167,6 +167,13 @@ def build(message: Message, message_id: str | None = None) -> EmailMessage:
     return email
 
 
+def envelope_sender() -> str:
+    """The SMTP envelope sender (where bounces go): the site's own address, ``MAIL_DEFAULT_SENDER``,
+    even for a message From another address (an invitation From its reply address), so that
+    bounces never reach ``mail-in``."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """The TLS settings of every SMTP connection, made once per process.
@@ -235,7 +242,7 @@ class SmtpTransport:
         for attempt in (1, 2):
             connection = self._open()
             try:
-                connection.send_message(email)
+                connection.send_message(email, from_addr=envelope_sender())
                 return
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = next(iter(error.recipients.values()))

@@ -121,7 +121,7 @@ def calendar_parts(message: EmailMessage) -> list[bytes]:
     for part in message.walk():
         if not _is_calendar(part):  # type: ignore[arg-type]
             continue
-        payload = part.get_payload(decode=True)
+        payload = (part.get_payload(decode=True) or b"").removeprefix(b"\xef\xbb\xbf")
         if not payload:
             continue
         if part.get_content_disposition() == "attachment":

@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
         views,
     )
     from consult.decisions.demo import seed_decisions
-    from consult.decisions.panels import history_panel, section_panel
+    from consult.decisions.panels import awaiting_panel, history_panel, section_panel
     from consult.decisions.positions import on_stance_stated
     from consult.decisions.reminders import send_proposal_reminders_command
     from consult.demo import Seeder
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     )
     signals.section_panels.connect(section_panel, app)
     signals.section_history.connect(history_panel, app)
+    signals.dashboard_panels.connect(awaiting_panel, app)
     signals.stance_stated.connect(on_stance_stated, app)
     signals.provide(signals.demo_seeders, app, Seeder(seed_decisions, order=45))
     app.cli.add_command(send_proposal_reminders_command)

@@ -14,7 +14,6 @@ from consult.decisions.proposals import now
 from consult.decisions.views import discussable_section
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
-from consult.redline import redline
 from consult.toolkit.sections import can_discuss
 
 CONFLICT = 409
@@ -63,7 +62,7 @@ def amendment_context(amendment: Amendment, **forms) -> dict:
     return {
         "amendment": amendment,
         "section": amendment.section,
-        "runs": redline(amendment.passage, amendment.replacement),
+        "runs": amendments.in_context(amendment, amendments.version_text(amendment)),
         "comment_form": forms.get("comment_form") or AmendmentCommentForm(formdata=None),
         "accept_form": forms.get("accept_form") or AcceptForm(formdata=None),
         "decline_form": forms.get("decline_form") or DeclineForm(formdata=None),

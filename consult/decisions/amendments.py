@@ -17,8 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consult.decisions.models import Amendment, AmendmentComment, AmendmentStatus
 from consult.extensions import db
+from consult.redline import Run, redline
 from consult.toolkit import sections
-from consult.toolkit.models import Section
+from consult.toolkit.models import Section, SectionVersion
 
 
 class Refused(Exception):
@@ -146,6 +147,33 @@ def withdraw(amendment: Amendment, by: Any, now: datetime) -> None:
         raise Refused(str(_l("Only the author may withdraw an amendment.")))
     amendment.status = AmendmentStatus.WITHDRAWN
     amendment.decided_at = now
+
+
+def in_context(amendment: Amendment, body: str | None) -> list[Run]:
+    """The change as a redline of the paragraphs that hold the passage in ``body`` (the text
+    of the version amended), so readers see the sentence around it; the passage alone when
+    that text is not at hand."""
+    if not body or amendment.passage not in body:
+        return redline(amendment.passage, amendment.replacement)
+    start = body.index(amendment.passage)
+    end = start + len(amendment.passage)
+    first = body.rfind("\n\n", 0, start)
+    first = 0 if first < 0 else first + 2
+    last = body.find("\n\n", end)
+    last = len(body) if last < 0 else last
+    before = body[first:last]
+    after = body[first:start] + amendment.replacement + body[end:last]
+    return redline(before, after)
+
+
+def version_text(amendment: Amendment) -> str | None:
+    """The text of the version the amendment was proposed on."""
+    return db.session.scalar(
+        select(SectionVersion.body).where(
+            SectionVersion.section_id == amendment.section_id,
+            SectionVersion.number == amendment.version,
+        )
+    )
 
 
 def amendments_of(section_ids: list[int]) -> dict[int, list[Amendment]]:

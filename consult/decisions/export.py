@@ -19,7 +19,7 @@ from consult.decisions.views import discussable_section
 from consult.i18n.content import localized
 from consult.i18n.formats import format_datetime
 from consult.pdf import pdf_response
-from consult.redline import Run, redline
+from consult.redline import Run
 from consult.toolkit.models import SectionStatus, SectionVersion
 from consult.toolkit.sections import versions_of
 
@@ -40,6 +40,7 @@ def adopted_version(versions: list[SectionVersion]) -> SectionVersion | None:
 def record_context(section: Any) -> dict[str, Any]:
     """Everything the record holds, oldest amendment and proposal first."""
     versions = versions_of(section)
+    texts = {v.number: v.body for v in versions}
     members = positions.active_members()
     items = proposals.proposals_of([section.id])[section.id]
     return {
@@ -47,7 +48,7 @@ def record_context(section: Any) -> dict[str, Any]:
         "versions": versions,
         "adopted": adopted_version(versions),
         "amendments": [
-            AmendmentRecord(a, redline(a.passage, a.replacement))
+            AmendmentRecord(a, amendments.in_context(a, texts.get(a.version)))
             for a in reversed(amendments.amendments_of([section.id])[section.id])
         ],
         "proposals": [(p, proposals.answers(p, members)) for p in reversed(items)],
@@ -105,12 +106,12 @@ def record_pdf(context: dict[str, Any]) -> bytes:
                 )
             )
             doc.space()
-        doc.text(adopted.body)
+        doc.text(pdf.markdown_text(adopted.body))
     else:
         doc.heading(_("Text (version %(n)d, not yet adopted)", n=section.version))
         doc.text(_("No version of this section has been agreed yet; this is the current draft."))
         doc.space()
-        doc.text(section.body)
+        doc.text(pdf.markdown_text(section.body))
     doc.heading(_("Versions"))
     for v in reversed(context["versions"]):
         who = v.author.display_name if v.author else ""
@@ -139,7 +140,7 @@ def record_pdf(context: dict[str, Any]) -> bytes:
         doc.runs(item.runs)
         if a.reason:
             doc.space(4)
-            doc.text(f"{_('Why')}: {a.reason}", size=9)
+            doc.text(f"{_('Why')}: {pdf.markdown_text(a.reason)}", size=9)
         if a.decision_reason:
             doc.text(_("Reason: %(reason)s", reason=a.decision_reason), size=9)
     doc.heading(_("Proposals and outcomes"))
@@ -173,7 +174,7 @@ def record_pdf(context: dict[str, Any]) -> bytes:
         if p.outcome:
             doc.space(4)
             doc.text(_("Outcome: %(outcome)s", outcome=p.outcome.label), bold=True)
-            doc.text(p.outcome_statement)
+            doc.text(pdf.markdown_text(p.outcome_statement))
         elif p.is_open(context["now"]):
             doc.text(_("Open: answers are still taken."))
         else:

@@ -19,11 +19,19 @@ from consult.outbox.letters import NothingToSend, enqueue, letter
 from consult.urls import external_url
 
 REMINDER = "decisions.proposal-reminder"
+OPENED = "decisions.proposal-opened"
 
 
 def queue_reminder(proposal_id: int, user: User) -> None:
     """Queue the reminder of one proposal to one member."""
     enqueue(user.email, REMINDER, {"proposal": proposal_id, "user": user.id})
+
+
+def queue_opened(proposal: Proposal, members: list[User]) -> None:
+    """Tell every active member but the opener that a proposal awaits their answer."""
+    for member in members:
+        if member.id != proposal.opened_by_id:
+            enqueue(member.email, OPENED, {"proposal": proposal.id, "user": member.id})
 
 
 def closing_text(proposal: Proposal, user: User) -> str:
@@ -41,6 +49,16 @@ def closing_text(proposal: Proposal, user: User) -> str:
 @letter(REMINDER, label=_l("Proposal reminder"))
 def reminder_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     """Remind a member who has not answered a proposal that it closes soon, with a link."""
+    return _letter(recipient, params, reminder=True)
+
+
+@letter(OPENED, label=_l("New proposal"))
+def opened_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
+    """Ask a member to answer a proposal just opened, before its closing time."""
+    return _letter(recipient, params, reminder=False)
+
+
+def _letter(recipient: str, params: dict[str, Any], *, reminder: bool) -> mail.Message:
     proposal = db.session.get(Proposal, params["proposal"])
     user = db.session.get(User, params["user"])
     if proposal is None or user is None:
@@ -54,10 +72,20 @@ def reminder_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
     )
     if answered:
         raise NothingToSend("the member answered meanwhile")
+    subject = (
+        _l("Reminder: your answer is awaited on %(section)s", section=proposal.section.title)
+        if reminder
+        else _l(
+            "Proposal on %(section)s: %(question)s",
+            section=proposal.section.title,
+            question=proposal.question,
+        )
+    )
     return mail.compose(
         user,
         "decisions/reminder",
-        _l("Reminder: your answer is awaited on %(section)s", section=proposal.section.title),
+        subject,
+        reminder=reminder,
         proposal=proposal,
         user=user,
         closes=closing_text(proposal, user),

@@ -80,3 +80,16 @@ def history_panel(app: Any, section: Any, user: Any) -> Panel | None:
         },
         order=10,
     )
+
+
+def awaiting_panel(app: Any, user: Any) -> Panel | None:
+    """Dashboard: the open proposals waiting for the member's answer (nothing when none)."""
+    items = proposals.awaiting(user, proposals.now())
+    if not items:
+        return None
+    return Panel(
+        _l("Proposals awaiting your answer"),
+        "decisions/_panel.html",
+        {"proposals": items},
+        order=25,
+    )

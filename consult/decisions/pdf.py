@@ -8,9 +8,13 @@ writes them.
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 from fpdf import FPDF
 
 from consult import pdf as shared
+from consult.markdown import render_markdown
 from consult.redline import DELETED, INSERTED, Run
 
 MARGIN = 56.0  # points
@@ -79,3 +83,47 @@ class Document:
     def render(self) -> bytes:
         """The whole PDF file."""
         return bytes(self.pdf.output())
+
+
+class _PlainText(HTMLParser):
+    """Rendered Markdown back to plain paragraphs: lists as "- " or "1. ", links' text kept."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [is ordered, next number]
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("ul", "ol"):
+            self.lists.append([tag == "ol", 1])
+        elif tag == "li" and self.lists:
+            kind = self.lists[-1]
+            marker = f"{kind[1]}. " if kind[0] else "- "
+            kind[1] += 1
+            self.out.append("\n" + "  " * (len(self.lists) - 1) + marker)
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in ("td", "th"):
+            self.out.append(" | ")
+        elif tag == "tr":
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag in self.BLOCKS:
+            self.out.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data if not self.lists else data.replace("\n", " "))
+
+
+def markdown_text(text: str) -> str:
+    """What a reader sees of ``text`` (Markdown), as plain paragraphs for the PDF."""
+    parser = _PlainText()
+    parser.feed(str(render_markdown(text)))
+    plain = "".join(parser.out)
+    plain = re.sub(r"[ \t]+\n", "\n", plain)
+    return re.sub(r"\n{3,}", "\n\n", plain).strip()

@@ -87,6 +87,8 @@ class Tally:
     counts: Counter = field(default_factory=Counter)
     not_heard: list[User] = field(default_factory=list)
     members: int = 0
+    #: (member, stance, reason) of those who stated one, by name.
+    stated: list[tuple[User, Stance, str]] = field(default_factory=list)
 
     @property
     def support(self) -> int:
@@ -157,19 +159,23 @@ def positions(section_ids: list[int]) -> dict[int, SectionPositions]:
     if not section_ids:
         return result
     rows = db.session.execute(
-        select(Position.section_id, Position.user_id, Position.stance).where(
+        select(Position.section_id, Position.user_id, Position.stance, Position.reason).where(
             Position.section_id.in_(section_ids)
         )
     )
-    for section_id, user_id, stance in rows:
+    for section_id, user_id, stance, reason in rows:
         member = by_id.get(user_id)
         if member is None:  # deactivated: their stance no longer counts
             continue
         row = result[section_id]
-        row.by_constituency.setdefault(member.constituency_id, Tally()).counts[stance] += 1
+        tally = row.by_constituency.setdefault(member.constituency_id, Tally())
+        tally.counts[stance] += 1
+        tally.stated.append((member, stance, reason))
         row.overall.counts[stance] += 1
         stated[section_id].add(user_id)
     for section_id, row in result.items():
+        for tally in row.by_constituency.values():
+            tally.stated.sort(key=lambda entry: (entry[0].display_name, entry[0].id))
         for member in members:
             tally = row.by_constituency.setdefault(member.constituency_id, Tally())
             tally.members += 1

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.roles import member_required, secretariat_required
-from consult.decisions import bp, live, positions, proposals
+from consult.decisions import bp, live, notifications, positions, proposals
 from consult.decisions.forms import OutcomeForm, ProposalForm, RulesForm, VoteForm
 from consult.decisions.models import Choice, Outcome, Proposal
 from consult.decisions.views import discussable_section
@@ -72,6 +72,7 @@ def new_proposal(section_id: int):
                 closes_at,
                 proposals.now(),
             )
+            notifications.queue_opened(proposal, positions.active_members())
             live.announce(section.id, "proposal-opened", proposal_id=proposal.id)
             live.commit_and_broadcast()
             flash(_("Proposal opened."), "success")

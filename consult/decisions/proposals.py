@@ -6,7 +6,8 @@ agree, abstain, disagree or block (a block needs a reason) and change the answer
 proposal closes, at its closing time or earlier by the Secretariat. Those who have not
 answered get one reminder before the close (:mod:`consult.decisions.reminders`). Once
 closed, the Secretariat records the outcome in words; it stays on the section's history,
-and an agreed outcome marks the section agreed in a new version naming the proposal.
+and an agreed outcome marks the section agreed in a new version naming the proposal (when the
+section is still at the version the proposal was on).
 """
 
 from __future__ import annotations
@@ -142,7 +143,12 @@ def record_outcome(
     proposal.outcome_by_id = by.id
     proposal.outcome_at = now
     section = db.session.get(Section, proposal.section_id)
-    if outcome == Outcome.AGREED and section.status != SectionStatus.AGREED:
+    # only the text that was agreed: a section edited since keeps its status
+    if (
+        outcome == Outcome.AGREED
+        and section.status != SectionStatus.AGREED
+        and section.version == proposal.version
+    ):
         sections.update_section(
             section,
             author=by,
@@ -171,6 +177,19 @@ def proposals_of(section_ids: list[int]) -> dict[int, list[Proposal]]:
     for proposal in rows:
         found[proposal.section_id].append(proposal)
     return found
+
+
+def awaiting(user: Any, now: datetime) -> list[Proposal]:
+    """The open proposals ``user`` has not answered, closing soonest first."""
+    answered = select(Vote.id).where(Vote.proposal_id == Proposal.id, Vote.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.closed_at.is_(None), Proposal.closes_at > now, ~answered.exists())
+            .options(joinedload(Proposal.section))
+            .order_by(Proposal.closes_at)
+        )
+    )
 
 
 @dataclass

@@ -27,6 +27,7 @@ from consult.events import (
     exports,
     messages,
     notifications,
+    places,
     questions,
     stats,
 )
@@ -101,6 +102,8 @@ def admin_event(event_id: int):
         capacity_form=CapacityForm(capacity=event.capacity),
         mailings=messages.log(event),
         questions_asked=questions_asked,
+        places=places.of(event),
+        days=stats.by_day(everyone, event.timezone),
     )
 
 

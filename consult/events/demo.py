@@ -16,7 +16,15 @@ from sqlalchemy import select
 from consult.accounts.constituencies import ensure_standard_constituencies
 from consult.database import utcnow
 from consult.events.countries import DEVELOPING
-from consult.events.models import Event, EventKind, EventSession, SeatRule, SessionDocument
+from consult.events.models import (
+    Event,
+    EventKind,
+    EventSession,
+    FieldKind,
+    FormField,
+    SeatRule,
+    SessionDocument,
+)
 from consult.extensions import db
 
 NEW_YORK = "America/New_York"
@@ -212,6 +220,7 @@ def seed_practice(now: datetime | None = None) -> Event:
                 release_at=start - timedelta(days=14),
             )
         )
+        seed_practice_questions(event)
     elif event.ends_at <= now:
         shift = start - event.starts_at
         event.starts_at += shift
@@ -222,6 +231,47 @@ def seed_practice(now: datetime | None = None) -> Event:
             rule.release_at += shift
         event.sequence += 1
     return event
+
+
+def seed_practice_questions(event: Event) -> None:
+    """A form of the practice event's own, to try: interpretation, a visa section on condition.
+
+    Only the visa section's questions are required, once "yes" asks them.
+    """
+    language = FormField(
+        kind=FieldKind.CHOICE,
+        label="Interpretation language",
+        help="The language you will listen in.",
+        options="English\nFrench\nSpanish",
+        translations={
+            "fr": {
+                "label": "Langue d\u2019interprétation",
+                "help": "La langue dans laquelle vous écouterez.",
+                "options": "Anglais\nFrançais\nEspagnol",
+            }
+        },
+    )
+    visa = FormField(kind=FieldKind.YESNO, label="Do you need a visa support letter?")
+    section = FormField(
+        kind=FieldKind.SECTION,
+        label="Visa support letter",
+        help="The Secretariat writes the letter with these details.",
+        shown_if=visa,
+        shown_if_value="yes",
+    )
+    questions = [
+        language,
+        visa,
+        section,
+        FormField(kind=FieldKind.COUNTRY, label="Nationality", required=True),
+        FormField(kind=FieldKind.TEXT, label="Passport number", required=True),
+        FormField(kind=FieldKind.DATE, label="Passport expiry date", required=True),
+        FormField(kind=FieldKind.SECTION, label="Meals"),
+        FormField(kind=FieldKind.TEXT, label="Dietary needs"),
+    ]
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+        event.form_fields.append(question)
 
 
 def seed_events(users: dict[str, Any]) -> None:

@@ -140,6 +140,13 @@ def admin_edit(event_id: int):
     return _page(event, form, INVALID if form.is_submitted() else 200)
 
 
+def _whole_days_changed(event: Event) -> None:
+    """The first session came or the last went: the whole event is now written as whole days
+    (or again with its hours, see :mod:`consult.events.calendar`), so every copy is updated."""
+    event.sequence += 1
+    notifications.queue_updates(event)
+
+
 @bp.post("/events/admin/<int:event_id>/sessions")
 @secretariat_required
 def admin_add_session(event_id: int):
@@ -151,6 +158,7 @@ def admin_add_session(event_id: int):
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "error")
         return redirect(url_for("events.admin_edit", event_id=event.id), 303)
+    first = not event.sessions
     session = EventSession(
         event=event,
         title=form.title.data.strip(),
@@ -167,6 +175,8 @@ def admin_add_session(event_id: int):
             SessionDocument(title=title, citation=citation, url=url, position=position)
         )
     db.session.add(session)
+    if first:
+        _whole_days_changed(event)
     db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("events.admin_edit", event_id=event.id), 303)
@@ -181,6 +191,10 @@ def admin_delete_session(event_id: int, session_id: int):
     if session is None or session.event_id != event.id or not ButtonForm().validate_on_submit():
         abort(404)
     db.session.delete(session)
+    db.session.flush()
+    db.session.refresh(event)
+    if not event.sessions:
+        _whole_days_changed(event)
     db.session.commit()
     flash(_("Session removed."), "success")
     return redirect(url_for("events.admin_edit", event_id=event.id), 303)

@@ -133,6 +133,19 @@ class Answers:
     errors: dict[int, str] = field(default_factory=dict)
     #: What to show again in the form when it comes back with errors.
     posted: dict[int, Any] = field(default_factory=dict)
+    #: File answers kept from before: question id -> stored file name.
+    kept: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def given(cls, earlier: Sequence[FormAnswer]) -> Answers:
+        """The answers given before, as the form shows them."""
+        answers = cls()
+        for answer in earlier:
+            value = answer.value
+            if isinstance(value, bool):
+                value = YES if value else NO
+            answers.posted[answer.field_id] = value
+        return answers
 
     @property
     def valid(self) -> bool:
@@ -147,8 +160,13 @@ def clean_filename(name: str | None) -> str:
     return base[:150] or "file"
 
 
-def _read_file(question: FormField, upload: FileStorage | None, answers: Answers) -> None:
+def _read_file(
+    question: FormField, upload: FileStorage | None, answers: Answers, kept: FormAnswer | None
+) -> None:
     if upload is None or not upload.filename:
+        if kept is not None and kept.stored_name:  # a file sent before stays unless replaced
+            answers.values[question.id] = kept.value
+            answers.kept[question.id] = kept.stored_name
         return
     name = clean_filename(upload.filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -218,15 +236,25 @@ def _read_one(question: FormField, form: Mapping, answers: Answers, countries: s
             answers.errors[question.id] = _("Enter a date such as 2027-04-28.")
 
 
-def read(fields: Sequence[FormField], form: Mapping, files: Mapping | None = None) -> Answers:
-    """Read and check the answers posted to ``fields``; questions not asked are dropped."""
+def read(
+    fields: Sequence[FormField],
+    form: Mapping,
+    files: Mapping | None = None,
+    earlier: Sequence[FormAnswer] = (),
+) -> Answers:
+    """Read and check the answers posted to ``fields``; questions not asked are dropped.
+
+    ``earlier``: the answers given before (a correction), whose files stay unless replaced.
+    """
     answers = Answers()
     countries = {code for code, _name in country_choices("en")}
+    before = {answer.field_id: answer for answer in earlier}
     for question in fields:
         if question.kind is FieldKind.SECTION:
             continue
         if question.kind is FieldKind.FILE:
-            _read_file(question, (files or {}).get(input_name(question)), answers)
+            upload = (files or {}).get(input_name(question))
+            _read_file(question, upload, answers, before.get(question.id))
         else:
             _read_one(question, form, answers, countries)
     asked = asked_questions(fields, answers.values)
@@ -234,6 +262,7 @@ def read(fields: Sequence[FormField], form: Mapping, files: Mapping | None = Non
         if question.id not in asked:
             answers.values.pop(question.id, None)
             answers.files.pop(question.id, None)
+            answers.kept.pop(question.id, None)
             answers.errors.pop(question.id, None)
         elif question.required and question.id not in {**answers.values, **answers.errors}:
             answers.errors[question.id] = (
@@ -261,15 +290,32 @@ def save_files(answers: Answers) -> dict[int, str]:
     return stored
 
 
-def store(registration: Registration, answers: Answers, stored: Mapping[int, str]) -> None:
-    """Keep the answers with the registration, replacing any earlier ones (same transaction)."""
+def discard(stored: Mapping[int, str] | Sequence[str]) -> None:
+    """Remove stored files: saved for a registration not taken, or no longer answered."""
+    names = stored.values() if isinstance(stored, Mapping) else stored
+    for stored_name in names:
+        (upload_folder() / stored_name).unlink(missing_ok=True)
+
+
+def store(registration: Registration, answers: Answers, stored: Mapping[int, str]) -> list[str]:
+    """Keep the answers with the registration, replacing any earlier ones (same transaction).
+
+    Returns the stored names of files no answer uses any more, to remove after the commit.
+    """
+    files = {**answers.kept, **stored}
+    dropped = [
+        old.stored_name
+        for old in registration.answers
+        if old.stored_name and old.stored_name not in files.values()
+    ]
     for old in list(registration.answers):
         registration.answers.remove(old)
     db.session.flush()
     for question_id, value in answers.values.items():
         registration.answers.append(
-            FormAnswer(field_id=question_id, value=value, stored_name=stored.get(question_id, ""))
+            FormAnswer(field_id=question_id, value=value, stored_name=files.get(question_id, ""))
         )
+    return dropped
 
 
 def answer_file(answer: FormAnswer) -> Path | None:

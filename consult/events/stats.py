@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -73,3 +75,27 @@ def by_group(registrations: Iterable[Registration]) -> Counter:
 def group_labels() -> dict[str, str]:
     """Country group keys and their translated names."""
     return {key: str(label) for key, label in GROUP_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class Day:
+    """Registrations received on one day: that day's number, the running total, a bar's length."""
+
+    day: date
+    count: int
+    total: int
+    percent: int
+
+
+def by_day(registrations: Iterable[Registration], zone: str) -> list[Day]:
+    """Registrations received per day (in the event's zone), oldest first, with running totals.
+
+    Every registration counts on the day it arrived, whatever became of it since.
+    """
+    counts = Counter(r.created_at.astimezone(ZoneInfo(zone)).date() for r in registrations)
+    top = max(counts.values(), default=0) or 1
+    days, total = [], 0
+    for day in sorted(counts):
+        total += counts[day]
+        days.append(Day(day, counts[day], total, round(100 * counts[day] / top)))
+    return days

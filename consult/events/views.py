@@ -175,6 +175,7 @@ def register(slug: str):
         try:
             allocation.register(event.id, data, then=then)
         except allocation.RegistrationRefused as refusal:
+            questions.discard(stored)
             if refusal.field != "email":
                 db.session.rollback()
                 return render_template(
@@ -331,17 +332,27 @@ def manage(token: str):
     if request.method == "GET":
         form.constituency.data = registration.constituency_id
     active = registration.status in (Status.CONFIRMED, Status.WAITING, Status.PENDING)
-    if active and form.validate_on_submit():
+    fields = event.form_fields
+    answers = questions.Answers.given(registration.answers)
+    if active and request.method == "POST":
+        answers = questions.read(fields, request.form, request.files, registration.answers)
+    if active and form.validate_on_submit() and answers.valid:
         changes = {name: getattr(form, name).data for name in allocation.CORRECTABLE}
+        stored = questions.save_files(answers)
+        unused: list[str] = []
+
+        def then(outcome: allocation.Outcome) -> None:
+            unused.extend(questions.store(outcome.registration, answers, stored))
+            notifications.queue_promotions(outcome.promoted)
+
         try:
-            allocation.correct(
-                registration.id,
-                changes,
-                then=lambda outcome: notifications.queue_promotions(outcome.promoted),
-            )
+            allocation.correct(registration.id, changes, then=then)
         except allocation.RegistrationRefused as refusal_message:
+            db.session.rollback()
+            questions.discard(stored)
             getattr(form, refusal_message.field or "country").errors.append(str(refusal_message))
         else:
+            questions.discard(unused)
             flash(_("Your corrections are saved."), "success")
             return redirect(url_for("events.manage", token=token), 303)
     status = INVALID if form.is_submitted() else 200
@@ -354,6 +365,9 @@ def manage(token: str):
         position=allocation.waiting_position(registration),
         cancel_form=ButtonForm(),
         token=token,
+        fields=fields,
+        answers=answers,
+        countries=country_choices(str(get_locale())),
     ), status
 
 

@@ -20,7 +20,7 @@ show a discussion as one conversation.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,7 +37,7 @@ from consult.database import utcnow
 from consult.extensions import db
 from consult.i18n.formats import format_datetime
 from consult.outbox.letters import NothingToSend, enqueue, letter
-from consult.tokens import make_token
+from consult.tokens import address_token
 from consult.toolkit.mentions import mentioned
 from consult.toolkit.models import (
     Comment,
@@ -128,9 +128,12 @@ def reply_base() -> tuple[str, str]:
     return local, domain
 
 
-def reply_address(user: User, comment: Comment) -> str:
-    """An address whose local part carries a signed token naming the member and the comment."""
-    token = make_token(REPLY_PURPOSE, f"{user.id}.{comment.id}")
+def reply_address(user: User, comment: Comment, today: date | None = None) -> str:
+    """``reply+<member>-<comment>-<day>-<signature>@domain``: a signed token naming the member,
+    the comment and the day it was given (replies are taken for half a year), in the short,
+    lower-case form of :func:`consult.tokens.address_token` that survives mail servers."""
+    day = (today or utcnow().date()).toordinal()
+    token = address_token(REPLY_PURPOSE, user.id, comment.id, day)
     local, domain = reply_base()
     return f"{local}+{token}@{domain}"
 

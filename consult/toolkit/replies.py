@@ -1,12 +1,13 @@
 """Replies by e-mail: a member answers a comment notification and the answer is posted.
 
-The notification's Reply-To is ``reply+<token>@domain``; the token names the member and the
-comment. Quoted text and the signature are cut off before posting.
+The notification's Reply-To is ``reply+<token>@domain``; the token names the member, the
+comment and the day, signed; the reply must come From the member's address. Quoted text and the signature are cut off before posting.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -14,9 +15,10 @@ import nh3
 from flask import current_app
 
 from consult.accounts.models import User
+from consult.database import utcnow
 from consult.extensions import db
 from consult.mailin import Outcome
-from consult.tokens import InvalidToken, read_token
+from consult.tokens import InvalidToken, address_ids, address_token_valid, read_token
 from consult.toolkit import discussion, live, notifications
 from consult.toolkit.models import Comment, Section
 
@@ -74,6 +76,29 @@ def find_token(message: EmailMessage) -> str | None:
     return None
 
 
+def read_reply_token(token: str, today: date | None = None) -> tuple[int, int] | None:
+    """(member, comment) of a valid reply token, None if forged, altered or too old.
+
+    Tokens are ``<member>-<comment>-<day>-<signature>``; those of notifications sent before
+    (``itsdangerous``, with dots) are still read until they are half a year old.
+    """
+    if "." in token:
+        try:
+            payload = read_token(notifications.REPLY_PURPOSE, token, max_age=REPLY_MAX_AGE)
+            user_id, comment_id = (int(part) for part in payload.split("."))
+        except (InvalidToken, ValueError, AttributeError):
+            return None
+        return user_id, comment_id
+    ids = address_ids(token, 3)
+    if ids is None or not address_token_valid(notifications.REPLY_PURPOSE, token, ids):
+        return None
+    user_id, comment_id, day = ids
+    age = (today or utcnow().date()).toordinal() - day
+    if not 0 <= age <= REPLY_MAX_AGE // (24 * 3600):
+        return None
+    return user_id, comment_id
+
+
 def handle_reply(message: EmailMessage) -> Outcome:
     """Post an e-mailed reply under the comment its address names; refuse and log otherwise."""
     token = find_token(message)
@@ -81,16 +106,11 @@ def handle_reply(message: EmailMessage) -> Outcome:
         return Outcome.NOT_MINE
     log = current_app.logger
     sender = message.get("From", "")
-    try:
-        user_id, comment_id = (
-            int(p)
-            for p in read_token(notifications.REPLY_PURPOSE, token, max_age=REPLY_MAX_AGE).split(
-                "."
-            )
-        )
-    except (InvalidToken, ValueError, AttributeError):
+    ids = read_reply_token(token)
+    if ids is None:
         log.warning("Toolkit reply from %s refused: the reply token is not valid", sender)
         return Outcome.REJECTED
+    user_id, comment_id = ids
     user = db.session.get(User, user_id)
     parent = db.session.get(Comment, comment_id)
     if user is None or not user.active:

@@ -123,7 +123,7 @@ def line(member, partstat: str = "ACCEPTED", *params: str) -> str:
     return ";".join(["ATTENDEE", f"PARTSTAT={partstat}", *params]) + f":mailto:{member.email}"
 
 
-def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited):
+def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited, mailbox):
     """Is the ORGANIZER of a member's invitation its From address, the member's own signed
     reply address, with human replies going to the organiser, and CRLF in the calendar?"""
     call, member, invitation = invited
@@ -131,6 +131,10 @@ def test_the_invitation_comes_from_its_organizer_and_keeps_crlf(invited):
     assert sender == organizer_of(invitation) == reply_address(member)
     assert re.fullmatch(r"calls\+\d+-[a-z2-7]{16}@example\.org", sender)
     assert parseaddr(invitation["Reply-To"])[1] == call.series.organiser.email
+    envelope = next(
+        sender for sender, recipients in mailbox.envelopes if member.email in recipients
+    )
+    assert envelope == "consult@example.org", "bounces go to the site's address, not mail-in"
     raw, calendar = invitation_calendar(invitation)
     assert raw.count(b"\n") == raw.count(b"\r\n")
     assert calendar.walk("VEVENT")[0]["ORGANIZER"].params["CN"] == (
@@ -361,7 +365,8 @@ def _link(invitation: EmailMessage, answer: str) -> str:
 
 
 def test_answer_links_stop_after_the_call(client, invited, monkeypatch):
-    """Does an answer link stop working (409) once the call is over?"""
+    """Does an answer link stop working (409) once the call is over, and the call page's
+    answer too?"""
     call, member, invitation = invited
     link = _link(invitation, "decline")
     assert client.get(link).status_code == 200
@@ -370,6 +375,11 @@ def test_answer_links_stop_after_the_call(client, invited, monkeypatch):
     page = client.get(link)
     assert page.status_code == 409 and "over" in page.get_data(as_text=True)
     assert client.post(link.partition("?")[0], data={"answer": "decline"}).status_code == 409
+    sign_in(client, member)
+    response = client.post(
+        f"/calls/{call.id}/answer", data={"answer": "decline"}, follow_redirects=True
+    )
+    assert "This call is over" in response.get_data(as_text=True)
     assert answer_of(call, member).partstat is Partstat.NEEDS_ACTION
 
 

@@ -75,6 +75,7 @@ def test_pages_show_what_each_capability_answers_in_order(client):
     assert _titles(dashboard, "panel") == [
         "Teleconferences",
         "Recent comments",
+        "Proposals awaiting your answer",
         "Open events",
         "Your work programme items",
     ]
@@ -104,6 +105,7 @@ def test_a_receiver_order_places_it_among_the_others(app, client):
         "Teleconferences",
         "Note for CSD Secretariat",
         "Recent comments",
+        "Proposals awaiting your answer",
         "Open events",
         "Your work programme items",
     ]
@@ -287,7 +289,11 @@ def test_app_without_calls_serves_events_demo_and_hooks(reduced_app):
     officer = db.session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
     sign_in(client, officer)
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert _titles(dashboard, "panel") == ["Recent comments", "Open events"]
+    assert _titles(dashboard, "panel") == [
+        "Recent comments",
+        "Proposals awaiting your answer",
+        "Open events",
+    ]
     nav = _nav(dashboard)
     assert "Events" in nav and "Toolkit" in nav
     assert "Calls" not in nav and "Work programme" not in nav
@@ -326,5 +332,35 @@ def test_calls_serve_their_pages_without_the_work_programme(tmp_path, smtp_serve
         assert "Preparing the consultative forum" in page.get_data(as_text=True)
         assert "Action items" not in page.get_data(as_text=True)
         dashboard = client.get("/dashboard").get_data(as_text=True)
-        assert _titles(dashboard, "panel") == ["Teleconferences", "Recent comments", "Open events"]
+        assert _titles(dashboard, "panel") == [
+            "Teleconferences",
+            "Recent comments",
+            "Proposals awaiting your answer",
+            "Open events",
+        ]
         assert client.get("/actions").status_code == 404
+
+
+def test_the_toolkit_serves_its_pages_without_decisions(tmp_path, smtp_server):
+    """Without decisions, do section pages, history and comments with a stance work, with no
+    positions, proposals or consensus anywhere?"""
+    without_decisions = tuple(name for name in CAPABILITIES if name != "consult.decisions")
+    with _own_app(tmp_path, smtp_server, without_decisions) as application:
+        result = application.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        client = application.test_client()
+        sign_in(client, db.session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL)))
+        from consult.toolkit.models import Section
+
+        section = db.session.scalar(select(Section).order_by(Section.position))
+        page = client.get(f"/toolkit/sections/{section.id}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "decisions.js" not in html and "Positions" not in html and "Proposals" not in html
+        response = client.post(
+            f"/toolkit/sections/{section.id}/comments", data={"body": "Yes", "stance": "support"}
+        )
+        assert response.status_code == 303
+        assert client.get(f"/toolkit/sections/{section.id}/history").status_code == 200
+        assert client.get("/toolkit/consensus").status_code == 404
+        assert "Consensus" not in _nav(client.get("/dashboard").get_data(as_text=True))

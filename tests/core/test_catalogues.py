@@ -109,7 +109,7 @@ def test_translations_keep_the_english_placeholders(locale):
             marks=pytest.mark.xfail(
                 not CATALOGUES_COMPLETE and locale not in COMPLETE_ALREADY,
                 reason=f"the {locale} catalogue is waiting for its translator; set "
-                "CATALOGUES_COMPLETE = False in tests/core/test_catalogues.py once "
+                "CATALOGUES_COMPLETE = True in tests/core/test_catalogues.py once "
                 "every catalogue is filled",
                 strict=False,
             ),

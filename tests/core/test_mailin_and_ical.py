@@ -151,3 +151,36 @@ def test_read_reply_refuses_what_is_not_one_answer():
         ical.read_reply(_reply_text(attendee, extra=("SEQUENCE:abc",)))
     with pytest.raises(ical.NotACalendar):
         ical.read_reply(b"BEGIN:VCALENDAR\r\nthis is not iCalendar\r\n")
+
+
+def test_calendars_are_found_under_any_label_the_inline_one_first(app):
+    """Are calendars found as text/calendar, as a ``.ics`` of any type, and as an unnamed
+    ``application/octet-stream`` that starts with BEGIN:VCALENDAR, the inline one first, and
+    is an ordinary attachment left alone?"""
+    from email.message import EmailMessage
+
+    from consult.mailin import calendar_parts
+
+    def attach(message, data: bytes, maintype: str, subtype: str, filename: str) -> None:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+
+    inline = _reply_text("ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@example.org")
+    message = EmailMessage()
+    message["From"] = "a@example.org"
+    message.set_content("Accepted")
+    message.add_alternative(inline.decode(), subtype="calendar", params={"method": "REPLY"})
+    attach(
+        message,
+        b"\xef\xbb\xbf" + inline.replace(b"ACCEPTED", b"DECLINED"),
+        "application",
+        "octet-stream",
+        "reply.dat",
+    )
+    attach(message, b"%PDF-1.4 not a calendar", "application", "octet-stream", "agenda.pdf")
+    attach(message, inline.replace(b"ACCEPTED", b"TENTATIVE"), "text", "plain", "invite.ics")
+    found = calendar_parts(message)
+    assert [ical.read_reply(data).lines[0].partstat for data in found] == [
+        "ACCEPTED",
+        "DECLINED",
+        "TENTATIVE",
+    ]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.toolkit.conftest import make_comment, make_section
+from tests.toolkit.conftest import make_comment, make_section, toolkit_server
 
-__all__ = ["make_comment", "make_section"]
+__all__ = ["make_comment", "make_section", "toolkit_server"]

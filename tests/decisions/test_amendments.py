@@ -50,6 +50,9 @@ def test_a_member_proposes_an_amendment_shown_as_a_redline(client, make_member, 
     assert f"Amendment {amendment.id} by Business Delegate" in page
     assert re.search(r"<del><span[^>]*>\[deleted: </span>year<", page)
     assert re.search(r"<ins><span[^>]*>\[inserted: </span>two years<", page)
+    # the change in its paragraph, the other paragraph left out
+    assert "Each initiative reports every <del>" in page and " to the Commission.</div>" in page
+    assert "should be transparent" not in page
     assert "<em>SMEs</em>" in page
     section_page = client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
     assert f"/amendments/{amendment.id}" in section_page

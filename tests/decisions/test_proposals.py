@@ -287,3 +287,74 @@ def test_visitors_see_no_proposal(client, make_secretariat, make_section):
     assert client.get(f"/proposals/{_proposal().id}").status_code == 302
     assert client.get("/proposals/99999").status_code == 302
     assert Choice.BLOCK.label == "Block"
+
+
+def test_opening_a_proposal_writes_to_every_other_active_member(
+    client, make_secretariat, make_member, make_section, mailbox
+):
+    """Does each active member but the opener get the question, its background and the closing
+    time in their own zone, through the outbox?"""
+    section = make_section(title="Purpose and scope")
+    officer = make_secretariat()
+    delhi = make_member(name="NGO Delhi", timezone="Asia/Kolkata")
+    gone = make_member(name="Gone")
+    gone.active = False
+    db.session.commit()
+    mailbox.clear()
+    sign_in(client, officer)
+    _open(client, section, question="Shall we agree the scope?")
+    proposal = _proposal()
+    recipients = sorted(str(m["To"]) for m in mailbox.messages)
+    assert recipients == sorted([delhi.email, section_author(section).email])
+    letter = next(m for m in mailbox.messages if str(m["To"]) == delhi.email)
+    assert letter["Subject"] == "Proposal on Purpose and scope: Shall we agree the scope?"
+    text = body_text(letter)
+    assert "asks the Steering Group a question" in text
+    assert "Agreed at the **Toronto** meeting." in text
+    local = proposal.closes_at.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert f"{local.strftime('%-I:%M')}" in text and "(Kolkata)" in text
+
+
+def test_the_dashboard_lists_proposals_awaiting_the_members_answer(
+    client, make_secretariat, make_member, make_section
+):
+    """Is an open proposal on the member's dashboard until they answer it?"""
+    section = make_section()
+    sign_in(client, make_secretariat())
+    _open(client, section, question="Agree to the outline?")
+    proposal = _proposal()
+    sign_in(client, make_member())
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Proposals awaiting your answer" in dashboard and "Agree to the outline?" in dashboard
+    _vote(client, proposal, "abstain")
+    assert "Agree to the outline?" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_an_agreed_outcome_on_an_older_version_leaves_the_section_as_it_is(
+    client, make_secretariat, make_section
+):
+    """When the section was edited after the proposal opened, is the outcome recorded but the
+    newer text not marked agreed?"""
+    section = make_section(title="Scope", body="First text")
+    sign_in(client, make_secretariat())
+    _open(client, section)
+    proposal = _proposal()
+    client.post(
+        f"/toolkit/sections/{section.id}/edit",
+        data={
+            "title": "Scope",
+            "body": "Second text",
+            "status": "in-discussion",
+            "responsible_id": "",
+        },
+    )
+    client.post(f"/proposals/{proposal.id}/close")
+    client.post(
+        f"/proposals/{proposal.id}/outcome", data={"outcome": "agreed", "statement": "Yes."}
+    )
+    db.session.refresh(section)
+    db.session.refresh(proposal)
+    assert proposal.outcome == Outcome.AGREED
+    assert section.version == 2 and section.status == SectionStatus.IN_DISCUSSION
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "the section is now at version 2" in page

@@ -93,7 +93,8 @@ def test_the_record_as_a_pdf_that_a_reader_opens(
 ):
     """Is the record a valid PDF (read strictly by pypdf) holding the text, the amendment with its
     marks and the members' names, a long text running onto further pages?"""
-    long_text = TEXT + "\n\n" + "Initiatives publish what they achieve, year by year. " * 200
+    long_text = TEXT + "\n\n**Reporting matters.**\n\n- first point\n- second point\n\n"
+    long_text += "Initiatives publish what they achieve, year by year. " * 200
     section = make_section(title="Reporting – “annual”", body=long_text)
     sign_in(client, make_member(name="Business Delegate", constituency="business"))
     client.post(
@@ -112,6 +113,8 @@ def test_the_record_as_a_pdf_that_a_reader_opens(
     assert "Amendment" in text and "Business Delegate (Business and industry)" in text
     assert "[-year-]{+two years+}" in text.replace("\n", " ")
     assert "Initiatives publish what they achieve" in text
+    # the text as readers see it, not its Markdown
+    assert "Reporting matters." in text and "**" not in text and "- first point" in text
     assert client.get("/toolkit/sections/999999/record.pdf").status_code == 404
 
 

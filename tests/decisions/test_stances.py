@@ -112,3 +112,15 @@ def test_stances_are_sent_with_a_csrf_token(app, member_client, make_section, cs
         f"/toolkit/sections/{section.id}/stance", data={"stance": "support", "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+def test_the_section_page_names_each_members_stance_and_reason(client, make_member, make_section):
+    """Does the section page show, by constituency, who stated which stance and why?"""
+    section = make_section()
+    sign_in(client, make_member(name="Union Voice", constituency="trade-unions"))
+    _state(client, section, "concern", "Reporting must cover workers")
+    sign_in(client, make_member(name="Reader"))
+    html = client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S))
+    assert "Union Voice: Reporting must cover workers" in rows["Trade unions"]
+    assert "Concern" in rows["Trade unions"] and "Reader" in rows["NGOs"]

@@ -3,6 +3,7 @@
 import codecs
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import openpyxl
@@ -328,3 +329,28 @@ def test_capacity_never_below_seats_still_held(make_event, secretariat_client):
     secretariat_client.post(f"/events/admin/{event.id}/capacity", data={"capacity": "2"})
     db.session.expire_all()
     assert db.session.get(Event, event.id).capacity == 2
+
+
+def test_dashboard_shows_seats_used_and_registrations_over_time(
+    client, make_event, register, secretariat_client
+):
+    """Does the Secretariat's page show the seats used against capacity and holds, those waiting,
+    and how many registered each day, with running totals?"""
+    release = utcnow() + timedelta(days=10)
+    event = make_event(capacity=4, holds=[(DEVELOPING, 2, release)])
+    register(event, country="BR")
+    register(event, country="CH")
+    register(event, country="CH")
+    register(event, country="CH")
+    html = secretariat_client.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    text = " ".join(html.split())
+    assert '<meter id="seats-meter" min="0" max="4" value="3"' in html
+    assert "3 of 4 seats taken" in text
+    assert "0 seats open to everyone" in text
+    assert "Developing countries: 1 of 2 held seats used, held until" in text
+    assert "1 person waiting" in text
+    timeline = text.split("Registrations over time", 1)[1].split("</table>", 1)[0]
+    assert re.search(
+        r"<td class=\"num\">4</td><td class=\"num\">4</td>", timeline.replace(" <td", "<td")
+    )
+    assert 'data-label="Organisation"' in html, "the list reads as cards on a phone"

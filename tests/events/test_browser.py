@@ -10,9 +10,13 @@ from flask import Flask
 
 from consult import create_app
 from consult.accounts.constituencies import ensure_standard_constituencies
+from consult.accounts.models import Role, User
+from consult.accounts.services import set_password
+from consult.events import allocation
 from consult.events.models import FieldKind, FormField
 from consult.extensions import db
 from tests import browser
+from tests.conftest import TEST_PASSWORD
 from tests.events.conftest import build_event
 from tests.live import LiveServer
 
@@ -56,8 +60,31 @@ def visa_form(live_database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
                 ),
             ]
         )
+        officer = User(
+            email=f"officer-{secrets.token_hex(4)}@example.org",
+            display_name="Officer",
+            organisation="DESA",
+            constituency=ensure_standard_constituencies()["desa-dsd"],
+            country="US",
+            timezone="America/New_York",
+            role=Role.SECRETARIAT,
+            active=True,
+        )
+        set_password(officer, TEST_PASSWORD)
+        db.session.add(officer)
+        for number in range(4):
+            allocation.register(
+                event.id,
+                allocation.RegistrationForm(
+                    name=f"Participante con un nombre muy largo {number}",
+                    email=f"a-very-long-address-{number}@an-organisation-with-a-long-name.example.org",
+                    organisation="Organización de las Naciones Unidas para la Alimentación",
+                    constituency_id=ensure_standard_constituencies()["ngos"].id,
+                    country="BR",
+                ),
+            )
         db.session.commit()
-        slug = event.slug
+        slug, event_id, officer_email = event.slug, event.id, officer.email
         db.engine.dispose()
     env = {
         "DATABASE_URL": live_database_url,
@@ -69,7 +96,7 @@ def visa_form(live_database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
     }
     server = LiveServer(env=env, threads=4).start()
     try:
-        yield server.url, slug
+        yield server.url, slug, event_id, officer_email
     finally:
         server.stop()
 
@@ -79,7 +106,7 @@ def test_the_visa_section_appears_when_a_visa_is_needed(visa_form):
     "no"?"""
     from selenium.webdriver.common.by import By
 
-    url, slug = visa_form
+    url, slug, *_ = visa_form
     with browser.chromium() as driver:
         driver.get(f"{url}/events/{slug}/register")
         section = driver.find_element(By.CSS_SELECTOR, "fieldset.question-section")
@@ -95,15 +122,34 @@ def test_the_visa_section_appears_when_a_visa_is_needed(visa_form):
         assert not driver.find_element(By.CSS_SELECTOR, ".condition-note").is_displayed()
         no.click()
         assert not section.is_displayed()
+        assert browser.axe_violations(driver) == []
 
 
 def test_without_javascript_every_part_shows_with_its_condition(visa_form):
     """Without JavaScript, does the visa section show, saying when it applies?"""
     from selenium.webdriver.common.by import By
 
-    url, slug = visa_form
+    url, slug, *_ = visa_form
     with browser.chromium(javascript=False) as driver:
         driver.get(f"{url}/events/{slug}/register")
         section = driver.find_element(By.CSS_SELECTOR, "fieldset.question-section")
         assert section.is_displayed()
         assert "Only if your answer to “Do you need a visa?” is “Yes”." in section.text
+
+
+def test_the_dashboard_fits_a_phone(visa_form):
+    """On a 360-pixel phone, does the Secretariat's page fit without scrolling sideways, show
+    the seats gauge, and pass axe?"""
+    from selenium.webdriver.common.by import By
+
+    url, _slug, event_id, officer = visa_form
+    with browser.chromium() as driver:
+        browser.sign_in(driver, url, officer, TEST_PASSWORD)
+        browser.viewport(driver, 360)
+        driver.get(f"{url}/events/admin/{event_id}")
+        assert (
+            "3 of 3 seats taken"
+            in driver.find_element(By.ID, "gauge-title").find_element(By.XPATH, "..").text
+        )
+        assert not browser.scrolls_sideways(driver)
+        assert browser.axe_violations(driver) == []

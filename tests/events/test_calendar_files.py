@@ -264,3 +264,37 @@ def test_the_dates_of_an_all_day_entry_follow_the_events_zone(app, make_event, a
     add_session(event, "Evening", start)
     vevent = Calendar.from_ical(request(event_meeting(event))).walk("VEVENT")[0]
     assert (vevent["DTSTART"].dt, vevent["DTEND"].dt) == (date(2031, 5, 5), date(2031, 5, 6))
+
+
+def test_the_first_session_and_the_last_update_the_invitations(
+    client, secretariat_client, make_event, mailbox
+):
+    """When an event gets its first session (its entry becomes whole days) or loses its last,
+    does SEQUENCE rise and do confirmed participants get the new form of the entry?"""
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form_data(1))
+    local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+    session = {
+        "title": "Opening",
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    secretariat_client.post(f"/events/admin/{event.id}/sessions", data=session)
+    update = _invitation(mailbox, "participant1@example.org")
+    entry = _calendar(update).walk("VEVENT")[0]
+    assert update["Subject"].startswith("Changed:") and entry["SEQUENCE"] == 1
+    assert not isinstance(entry["DTSTART"].dt, datetime)
+    secretariat_client.post(f"/events/admin/{event.id}/sessions", data=session)
+    assert len(mailbox.to("participant1@example.org")) == 2, "a second session changes nothing"
+    db.session.expire_all()
+    for added in list(db.session.get(type(event), event.id).sessions):
+        secretariat_client.post(f"/events/admin/{event.id}/sessions/{added.id}/delete")
+    entry = _calendar(_invitation(mailbox, "participant1@example.org")).walk("VEVENT")[0]
+    assert entry["SEQUENCE"] == 2 and entry["DTSTART"].dt.astimezone(UTC) == event.starts_at
+
+
+def test_a_registrants_agenda_needs_their_valid_link(client, forum):
+    """Is the registrant's own agenda refused (400) for a tampered link?"""
+    response = client.get("/events/registration/not-a-valid-token/agenda.ics")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"

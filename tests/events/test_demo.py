@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from consult.demo import load_demo
 from consult.events.allocation import registration_state
-from consult.events.demo import FORUM_SLUG, PRACTICE_SLUG, WORKSHOP_SLUG
+from consult.events.demo import FORUM_SLUG, PRACTICE_SLUG, WORKSHOP_SLUG, seed_events
 from consult.events.models import Event, EventKind
 from consult.extensions import db
 from tests.events.conftest import form_data
@@ -54,8 +54,30 @@ def test_real_events_are_closed_and_practice_is_open(app, client):
         assert registration_state(_event(PRACTICE_SLUG)) is None
     page = client.get(f"/events/{PRACTICE_SLUG}").get_data(as_text=True)
     assert "Practice event: not a real meeting" in page
-    response = client.post(f"/events/{PRACTICE_SLUG}/register", data=form_data(1))
+    practice = _event(PRACTICE_SLUG)
+    asked = {question.label: f"q{question.id}" for question in practice.form_fields}
+    answers = {
+        asked["Interpretation language"]: "French",
+        asked["Do you need a visa support letter?"]: "no",
+    }
+    response = client.post(f"/events/{PRACTICE_SLUG}/register", data=form_data(1, **answers))
     assert response.status_code == 303
     workshop_page = client.get(f"/events/{WORKSHOP_SLUG}").get_data(as_text=True)
     assert "Friday, 28 April 2000" in workshop_page
     assert "Guidelines for Multinational Enterprises" in workshop_page
+
+
+def test_the_practice_event_has_a_form_of_its_own_to_try(app, client):
+    """Does the practice event ask its own questions, the visa section on condition, in French
+    for a French reader?"""
+    seed_events({})
+    db.session.commit()
+    html = client.get(f"/events/{PRACTICE_SLUG}/register").get_data(as_text=True)
+    assert "Interpretation language" in html
+    assert 'data-shown-value="yes"' in html
+    assert "Visa support letter" in html
+    french = client.get(
+        f"/events/{PRACTICE_SLUG}/register", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "Langue d’interprétation" in french
+    assert "Français" in french

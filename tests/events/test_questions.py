@@ -269,6 +269,9 @@ def test_the_secretariat_orders_and_edits_questions(secretariat_client, make_eve
     assert good.status_code == 303
     db.session.expire_all()
     assert db.session.get(FormField, second.id).shown_if_id == first.id
+    secretariat_client.post(f"{base}/{second.id}/move", data={"direction": "up"})
+    page = secretariat_client.get(base).get_data(as_text=True)
+    assert "names a question further down the form, so it never holds" in page
     secretariat_client.post(f"{base}/{first.id}/delete")
     db.session.expire_all()
     assert [f.label for f in event.form_fields] == ["Dietary needs"]
@@ -282,3 +285,49 @@ def test_only_the_secretariat_edits_forms(client, member_client, make_event):
     assert (
         member_client.post(f"/events/admin/{event.id}/form", data={"label": "x"}).status_code == 403
     )
+
+
+def test_the_registrant_corrects_answers_through_the_private_link(client, visa_event, mailbox):
+    """Can a registrant change their answers on their private page, keeping the file sent
+    unless they send another, with the same checks as on registering?"""
+    event, qs = visa_event
+    data = form_data(
+        1,
+        **{
+            q(qs["language"]): "English",
+            q(qs["visa"]): "yes",
+            q(qs["passport"]): "A1",
+            q(qs["copy"]): (io.BytesIO(PDF), "first.pdf"),
+        },
+    )
+    client.post(f"/events/{event.slug}/register", data=data, content_type="multipart/form-data")
+    link = next(
+        link
+        for link in re.findall(
+            r"https?://\S+",
+            mailbox.last("participant1@example.org").get_body(("plain",)).get_content(),
+        )
+        if "/events/registration/" in link
+    )
+    path = re.sub(r"^https?://[^/]+", "", link)
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="A1"' in page
+    assert "Sent: first.pdf." in page
+    correction = form_data(
+        1, **{q(qs["language"]): "French", q(qs["visa"]): "yes", q(qs["passport"]): ""}
+    )
+    correction.pop("email")
+    refused = client.post(path, data=correction)
+    assert refused.status_code == 422
+    assert f'id="{q(qs["passport"])}-error">Answer this question.' in refused.get_data(as_text=True)
+    correction[q(qs["passport"])] = "B2"
+    assert client.post(path, data=correction).status_code == 303
+    db.session.expire_all()
+    answers = answers_of("participant1@example.org")
+    assert answers["Interpretation language"] == "French"
+    assert answers["Passport number"] == "B2"
+    assert answers["Passport copy"] == "first.pdf", "the file sent stays"
+    no_visa = correction | {q(qs["visa"]): "no"}
+    assert client.post(path, data=no_visa).status_code == 303
+    db.session.expire_all()
+    assert "Passport copy" not in answers_of("participant1@example.org")

@@ -255,7 +255,7 @@ def test_confirm_address_first_holds_no_place_until_the_link_is_used(client, mak
     event = make_event(capacity=1, confirm_address=True)
     response = client.post(f"/events/{event.slug}/register", data=form_data(1))
     page = client.get(response.location).get_data(as_text=True)
-    assert "follow the link in the e-mail" in page
+    assert "follow its link: it confirms your address" in page
     registration = _registration("participant1@example.org")
     assert registration.status is Status.UNCONFIRMED
     letter = mailbox.last("participant1@example.org")
@@ -402,3 +402,24 @@ def test_registering_again_after_cancelling_sends_a_new_calendar_entry(client, m
     assert again.vevent.uid.value != withdrawal.vevent.uid.value
     agenda = read_ics(client.get(f"/events/{event.slug}/agenda.ics").data)
     assert agenda.vevent.uid.value == f"event-{event.id}@events.consult"
+
+
+def test_with_proof_of_address_the_answer_page_reveals_nothing(client, make_event, mailbox):
+    """When the event asks for proof of address, does the page after submitting read the same
+    for a new address and for one already registered?"""
+    event = make_event(confirm_address=True)
+    first = client.post(f"/events/{event.slug}/register", data=form_data(1))
+    new_page = client.get(first.location).get_data(as_text=True)
+    link = _path(_manage_link(mailbox.last("participant1@example.org")))
+    client.get(client.post(link + "/confirm").location)  # its page shows the flash
+    second = client.post(
+        f"/events/{event.slug}/register", data=form_data(2, email="participant1@example.org")
+    )
+    known_page = client.get(second.location).get_data(as_text=True)
+    assert "if this address was registered already" in new_page
+
+    def main(page: str) -> str:
+        return page[page.index("<main") : page.index("</main>")]
+
+    assert main(new_page) == main(known_page)
+    assert _registration("participant1@example.org").name == "Participant 1"

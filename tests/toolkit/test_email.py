@@ -395,3 +395,38 @@ def test_a_reply_failing_dkim_or_spf_is_refused(app, make_member, make_section, 
     result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
     assert "accepted" in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 2
+
+
+def test_reply_addresses_are_short_lower_case_and_half_a_year_long(
+    app, make_member, make_section, make_comment
+):
+    """Is a reply address's token lower case and within an address's 64 characters, read in
+    any case, refused after half a year or for another comment, while a token of the older
+    form (sent before) is still read?"""
+    from datetime import date, timedelta
+
+    from consult.tokens import make_token
+    from consult.toolkit.notifications import REPLY_PURPOSE
+    from consult.toolkit.replies import read_reply_token
+
+    member = make_member()
+    comment = make_comment(make_section(), make_member(), "A question")
+    address = reply_address(member, comment)
+    local = address.partition("@")[0]
+    assert len(local) <= 64 and local == local.lower()
+    token = local.partition("+")[2]
+    assert read_reply_token(token) == (member.id, comment.id)
+    assert read_reply_token(token.upper()) == (member.id, comment.id)
+    other = token.replace(f"-{comment.id}-", f"-{comment.id + 1}-", 1)
+    assert read_reply_token(other) is None
+    old = reply_address(member, comment, date.today() - timedelta(days=181))
+    assert read_reply_token(old.partition("@")[0].partition("+")[2]) is None
+    legacy = make_token(REPLY_PURPOSE, f"{member.id}.{comment.id}")
+    assert read_reply_token(legacy) == (member.id, comment.id)
+    message = EmailMessage()
+    message["From"] = member.email
+    message["To"] = address.upper()
+    message["Subject"] = "Re: A question"
+    message.set_content("Answered from a server that writes addresses in capitals")
+    result = app.test_cli_runner().invoke(args=["mail-in"], input=message.as_bytes())
+    assert "accepted" in result.output

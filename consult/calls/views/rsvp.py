@@ -36,7 +36,7 @@ def answer(call_id: int):
     form = AnswerForm()
     if attendance is None:
         abort(403)
-    if call.status is not CallStatus.CONFIRMED:
+    if call.status is not CallStatus.CONFIRMED or call.ends_at <= utcnow():
         flash(_closed_message(call), "error")
         return redirect(url_for("calls.call", call_id=call.id))
     if not form.validate_on_submit():

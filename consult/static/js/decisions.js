@@ -34,10 +34,13 @@
   }
 
   var socket = window.io("/decisions");
+  socket.on("disconnect", function () { box.dataset.live = "lost"; });
   socket.on("connect", function () {
     socket.emit("join", { section: sectionId }, function (answer) {
-      if (answer && answer.ok && joinedOnce) { refresh(); }
+      if (!answer || !answer.ok) { return; }
+      if (joinedOnce) { refresh(); }
       joinedOnce = true;
+      box.dataset.live = "joined";
     });
   });
   /* "Propose an amendment": the passage selected in the section's text goes into the form. */
