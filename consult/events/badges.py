@@ -154,8 +154,7 @@ def badges_pdf(event: Event, people: list[Registration], layout: Layout) -> byte
 def badge_holders(event: Event) -> list[Registration]:
     """The confirmed registrations the dashboard's filters select, by name."""
     query, status = _filters()
-    chosen = _registrations(event, query, status) if status else _registrations(event, query)
-    people = [r for r in chosen if r.status is Status.CONFIRMED]
+    people = [r for r in _registrations(event, query, status) if r.status is Status.CONFIRMED]
     people.sort(key=lambda r: (r.name.casefold(), r.arrival))
     return people
 

@@ -113,6 +113,7 @@ def test_the_record_as_a_pdf_that_a_reader_opens(
     assert "Amendment" in text and "Business Delegate (Business and industry)" in text
     assert "[-year-]{+two years+}" in text.replace("\n", " ")
     assert "Initiatives publish what they achieve" in text
+    assert f"Reporting – “annual” - 2/{len(reader.pages)}" in reader.pages[1].extract_text()
     # the text as readers see it, not its Markdown
     assert "Reporting matters." in text and "**" not in text and "- first point" in text
     assert client.get("/toolkit/sections/999999/record.pdf").status_code == 404
