@@ -96,3 +96,14 @@ def test_a_badge_token_is_signed(app, make_event, register, tamper):
     else:
         bad = tamper
     assert read_badge_token(bad) is None
+
+
+def test_the_dashboard_links_badges_and_check_in_with_its_filters(
+    make_event, register, secretariat_client
+):
+    """Does the list offer badges for those it shows (its search kept) and the check-in page?"""
+    event = make_event()
+    register(event)
+    html = secretariat_client.get(f"/events/admin/{event.id}?q=olga").get_data(as_text=True)
+    assert f"/events/admin/{event.id}/badges.pdf?layout=a4&amp;q=olga" in html
+    assert f"/events/admin/{event.id}/checkin" in html
