@@ -1,13 +1,13 @@
 """Benchmark: live comments as the README deploys Consult, beside bare Flask-SocketIO.
 
 Run by hand from the repository root (Redis on 127.0.0.1:6379 for the two-process part;
-PostgreSQL through DATABASE_URL, else a fresh SQLite file):
+PostgreSQL through DATABASE_URL, else a fresh SQLite file; jobs in Redis, as deployed):
 
     .venv/bin/python bench/comments.py [--quick]
 
 Both servers run as the README deploys Consult: ``gunicorn -k gevent -w 1`` (Consult with the
-settings of a live test; the bare server is ``bench/bare_socketio.py``, no sign-in and no
-database, emitting a message of the same size). The clients are ``bench/crowd.py``: raw
+settings of a live test; the bare server is ``bench/bare_socketio.py``: no sign-in, one row
+inserted and committed in the same database, then a message of the same size emitted). The clients are ``bench/crowd.py``: raw
 WebSockets joined to one section's room, read by one thread. In the same run:
 
 1. post-to-arrival at 200 clients, 10 posts a second, and at 500 clients, 1 post a second,
@@ -19,7 +19,7 @@ WebSockets joined to one section's room, read by one thread. In the same run:
 3. server CPU per post with 200 open pages: "before", each page fetching the thread again on
    every event as the old page did (``GET /toolkit/sections/<id>/thread``), and "after", the
    event applied as it is;
-4. ``GET /`` with 1,000 idle sockets open (signed in, joined) and with none.
+4. ``GET /`` with 1,000 idle sockets open (signed in, joined), and with none before and after.
 
 The output ends with one line:
 ``fanout_p95_ratio_200=<Consult/bare> fanout_p95_ratio_500=<Consult/bare> lost=<n>
@@ -44,6 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,9 +243,11 @@ def fan_out(
     rate: float,
     cpu_of: LiveServer | None = None,
     refetches: Callable[[], int] | None = None,
+    patience: float = 30,
 ) -> Result:
     """Post ``posts`` comments at ``rate`` a second (without waiting for one to arrive before
-    the next); wait up to 30 s after the last for every delivery (and ``refetches``)."""
+    the next); wait up to ``patience`` seconds after the last for every delivery (and every
+    one of ``refetches``)."""
     run = next(_runs)
     clients = sum(crowd.size for crowd in crowds)
     began: dict[int, float] = {}
@@ -261,7 +264,7 @@ def fan_out(
             post_times.append(time.perf_counter() - began[n])
 
         list(pool.map(one, range(posts)))
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + patience
     expected = clients * posts
     while time.monotonic() < deadline:
         done = sum(crowd.count(run) for crowd in crowds)
@@ -308,6 +311,9 @@ def main() -> None:
         except BaseException:
             print_logs()
             raise
+        finally:
+            for server in _started:
+                server.stop()
     print(
         f"fanout_p95_ratio_200={ratios[200]:.2f} fanout_p95_ratio_500={ratios[500]:.2f} "
         f"lost={lost} idle_get_p95_ratio={idle_ratio:.2f}"
@@ -319,6 +325,7 @@ def measure(
 ) -> tuple[float, dict[int, float], int]:
     """Every measurement, printed as it is made; returns the figures of the last line."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
+    jobs_name = f"consult-bench-{uuid.uuid4().hex[:8]}"
     prepare_database(url)
     users, section = seed(url, comments=100)
     reader, author = users[-1], users[0]
@@ -331,15 +338,22 @@ def measure(
         "RATELIMIT_ENABLED": "false",
         "SOCKETIO_MESSAGE_QUEUE": "",
         "SOCKETIO_MAX_CONNECTIONS_PER_ADDRESS": "5000",
+        # as the README deploys it: jobs in Redis (a SQLite queue's fsync would stall every
+        # greenlet of the process at each comment's notification job)
+        "JOBS_URL": args.redis,
+        "JOBS_NAME": jobs_name,
     }
     print(
         f"# bench/comments.py  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
-        f"cpus={os.cpu_count()}  database={url.split(':')[0]}  "
+        f"cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}  database={url.split(':')[0]}  "
         "servers: gunicorn -k gevent -w 1 (Consult and bare Flask-SocketIO)"
     )
     cookie = session_cookie(reader)
     consult = start(env)
-    bare = start({"INSTANCE_PATH": str(instance)}, target="bench.bare_socketio:app")
+    bare = start(
+        {"INSTANCE_PATH": str(instance), "BENCH_DATABASE_URL": normalise_database_url(url)},
+        target="bench.bare_socketio:app",
+    )
     ratios: dict[int, float] = {}
     lost = 0
     try:
@@ -365,7 +379,7 @@ def measure(
                 label = f"{clients} clients, {rate:g} posts/s"
                 print(summary(f"post-to-arrival, {label}, {name}", result.delays))
                 print(summary(f"  POST, {label}, {name}", result.posts))
-                print(f"  lost: {result.lost}")
+                print(f"  lost: {result.lost} (closed by the server: {crowd.closed_by_server})")
                 lost += result.lost
                 p95s[(name, clients)] = percentile(result.delays, 0.95)
                 p95s[(name + "-p50", clients)] = statistics.median(result.delays)
@@ -379,6 +393,7 @@ def measure(
         # CPU per post with 200 open pages, before (refetch on every event) and after.
         pool = ThreadPoolExecutor(max_workers=32)
         fetched = [0]
+        failed: list[Exception] = []
         lock = threading.Lock()
         page_http = threading.local()
 
@@ -386,11 +401,14 @@ def measure(
             if not hasattr(page_http, "http"):
                 page_http.http = requests.Session()
                 page_http.http.cookies.set("session", cookie, domain="127.0.0.1", path="/")
-            page_http.http.get(
-                f"{consult.url}/toolkit/sections/{section}/thread",
-                headers={"Connection": "close"},
-                timeout=120,
-            ).raise_for_status()
+            try:
+                page_http.http.get(
+                    f"{consult.url}/toolkit/sections/{section}/thread",
+                    headers={"Connection": "close"},
+                    timeout=120,
+                ).raise_for_status()
+            except requests.RequestException as error:
+                failed.append(error)
             with lock:
                 fetched[0] += 1
 
@@ -404,24 +422,28 @@ def measure(
                 result = fan_out(
                     consult_posts,
                     [crowd],
-                    10,
+                    5,
                     1.0,
                     cpu_of=consult,
                     refetches=(lambda: fetched[0]) if on_event else None,
+                    patience=600,  # every refetch is counted, however long the storm lasts
                 )
             finally:
                 crowd.close()
             print(f"server CPU per post, 200 pages, {label}: {result.cpu_per_post:.3f} s")
+            if on_event is not None:
+                print(f"  refetches: {fetched[0]}, of which failed: {len(failed)}")
             lost += result.lost
         pool.shutdown()
 
-        quiet = idle_gets(consult.url, 60)
-        print(summary("GET /, no socket open", quiet))
+        quiet = idle_gets(consult.url, 100)
         idle = Crowd(consult.url, cookie, section, 1000).connect()
         try:
-            busy = idle_gets(consult.url, 60)
+            busy = idle_gets(consult.url, 200)
         finally:
             idle.close()
+        quiet += idle_gets(consult.url, 100)  # before and after, against the machine's drift
+        print(summary("GET /, no socket open", quiet))
         print(summary("GET /, 1,000 idle sockets open (signed in, joined)", busy))
         idle_ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
     finally:
@@ -450,6 +472,9 @@ def measure(
         first.stop()
         second.stop()
         bare.stop()
+    queue = redis.Redis.from_url(args.redis)
+    for key in queue.scan_iter(f"*{jobs_name}*"):
+        queue.delete(key)  # the jobs nobody ran (the bench starts no worker)
     return idle_ratio, ratios, lost
 
 

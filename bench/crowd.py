@@ -41,7 +41,8 @@ class Crowd:
         self.section_id = section_id
         self.size = size
         self.on_event = on_event
-        self.sockets: list[websocket.WebSocket] = []
+        self.sockets: dict[int, websocket.WebSocket] = {}
+        self._lock = threading.Lock()
         self.arrivals: list[tuple[int, int, int, float]] = []
         self.closed_by_server = 0
         #: The first event message heard, as sent (to give the bare server the same size).
@@ -67,14 +68,21 @@ class Crowd:
             return ws
 
     def connect(self, workers: int = 8) -> Crowd:
-        """Open, connect and join every client (a few at a time), then start reading."""
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            self.sockets = list(pool.map(self._open, range(self.size)))
-        for index, ws in enumerate(self.sockets):
-            ws.sock.settimeout(10)
-            self._selector.register(ws.sock, selectors.EVENT_READ, index)
+        """Open, connect and join every client (a few at a time); each is read (and answers
+        the server's pings) from the moment it has joined, however long the others take."""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+        def open_and_watch(index: int) -> websocket.WebSocket:
+            ws = self._open(index)
+            ws.sock.settimeout(10)
+            with self._lock:
+                self.sockets[index] = ws
+                self._selector.register(ws.sock, selectors.EVENT_READ, index)
+            return ws
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(open_and_watch, range(self.size)))
         return self
 
     def _read(self) -> None:
@@ -82,6 +90,9 @@ class Crowd:
         has arrived (websocket-client would make three system calls per frame)."""
         buffers: dict[int, bytearray] = {}
         while not self._stop.is_set():
+            if not self._selector.get_map():
+                time.sleep(0.01)
+                continue
             for key, _ in self._selector.select(timeout=0.2):
                 index = key.data
                 try:
@@ -119,7 +130,7 @@ class Crowd:
         self._stop.set()
         if self._reader is not None:
             self._reader.join(5)
-        for ws in self.sockets:
+        for ws in self.sockets.values():
             with contextlib.suppress(Exception):  # already closed by the server
                 ws.close(timeout=1)
         self._selector.close()

@@ -8,7 +8,9 @@ the same PostgreSQL server, one after the other in the same run. Client threads
 token, not timed), then post their share of the registrations, each with its own
 e-mail address; the bare endpoint gets the same number of posts.
 
-Consult queues each registrant's letter in its outbox (no worker runs during the
+Each post carries the cookie of the form's page alone, as a registrant's would: the
+answer's flash message (shown on the page the registrant is sent to) is not carried
+into the next post. Consult queues each registrant's letter in its outbox (no worker runs during the
 burst). Afterwards one ``flask --app consult worker`` delivers them to an SMTP sink
 (aiosmtpd, in this process), which counts them. Then the time from registration
 (the answer to the post) to delivery (the sink receiving the letter) is measured on
@@ -111,8 +113,7 @@ def servers(app: str, env: dict[str, str], logs: Path, workers: int) -> Iterator
         time.sleep(2)  # every worker process booted
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
 
 
 def start_worker(env: dict[str, str], logs: Path, number: int) -> subprocess.Popen:
@@ -127,10 +128,10 @@ def start_worker(env: dict[str, str], logs: Path, number: int) -> subprocess.Pop
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a process this script started (SIGTERM, then wait)."""
+    """Stop a process this script started (SIGTERM; SIGKILL if it is still there after 90 s)."""
     process.terminate()
     try:
-        process.wait(timeout=60)
+        process.wait(timeout=90)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -177,9 +178,11 @@ def burst(jobs: list[list[tuple[requests.Session, str, dict]]]) -> Burst:
         barrier.wait()
         mine, when, bad = [], {}, 0
         for session, url, data in job:
+            cookies = session.cookies.copy()
             begin = time.perf_counter()
             response = session.post(url, data=data, allow_redirects=False, timeout=120)
             mine.append(time.perf_counter() - begin)
+            session.cookies = cookies  # each post a new registrant's: their flash not carried on
             when[data["email"]] = time.time()
             if response.status_code not in (201, 303):
                 bad += 1
@@ -385,12 +388,23 @@ def main() -> None:
             bare = burst(bare_jobs(base, args.requests, args.clients))
         seats = seats_of(args.database_url, slugs[0])
         oversold = max(0, seats.get("confirmed", 0) - args.capacity)
+        backend = make_url(args.database_url).get_backend_name()
+        say(f"{args.requests} posts, gunicorn -w {args.workers} (sync) each, "
+            f"{args.clients} in flight, {args.capacity} seats, {backend}")  # fmt: skip
+        say("| endpoint | requests | throughput | median | p95 | failures |")
+        say("|---|---|---|---|---|---|")
+        say(consult.row("Consult registration (seat + letter queued in the outbox)"))
+        say(bare.row("Bare Flask + SQLAlchemy insert"))
+        say(f"Seats read back: {seats} (capacity {args.capacity}); oversold {oversold}")
 
         workers.append(start_worker(env, folder, 1))
         backlog = wait_for_delivery(sink, args.database_url, "burst", args.requests, 900)
         delivered = sink.count("burst")
+        say(
+            f"Backlog of {args.requests} letters delivered by one worker in {backlog:.1f} s "
+            f"({delivered / backlog:.0f}/s); {delivered} arrived"
+        )
 
-        streams = {}
         with servers("wsgi:app", env, folder, args.workers) as base:
             for count, slug in ((1, slugs[1]), (2, slugs[2])):
                 while len(workers) < count:
@@ -401,7 +415,12 @@ def main() -> None:
                     consult_jobs(base, slug, ngos, args.stream, args.stream_clients, prefix)
                 )
                 wait_for_delivery(sink, args.database_url, prefix, args.stream, 300)
-                streams[count] = (stream, delivery_times(sink, stream.answered))
+                times = delivery_times(sink, stream.answered)
+                say(
+                    f"Registration to delivery, {count} worker(s), {args.stream} posts "
+                    f"({args.stream_clients} in flight, {stream.throughput:.0f}/s): "
+                    f"{describe(times)}; {len(times)}/{args.stream} arrived"
+                )
     finally:
         for worker in workers:
             stop(worker)
@@ -410,29 +429,16 @@ def main() -> None:
 
         PriorityRedisHuey(queue_name, url=args.redis).storage.flush_all()
 
-    backend = make_url(args.database_url).get_backend_name()
-    print(f"{args.requests} posts, gunicorn -w {args.workers} (sync) each, "
-          f"{args.clients} in flight, {args.capacity} seats, {backend}")  # fmt: skip
-    print("| endpoint | requests | throughput | median | p95 | failures |")
-    print("|---|---|---|---|---|---|")
-    print(consult.row("Consult registration (seat + letter queued in the outbox)"))
-    print(bare.row("Bare Flask + SQLAlchemy insert"))
-    print(f"Seats read back: {seats} (capacity {args.capacity}); oversold {oversold}")
-    print(
-        f"Backlog of {args.requests} letters delivered by one worker in {backlog:.1f} s "
-        f"({delivered / backlog:.0f}/s); {delivered} arrived"
-    )
-    for count, (stream, times) in streams.items():
-        print(
-            f"Registration to delivery, {count} worker(s), {args.stream} posts "
-            f"({args.stream_clients} in flight, {stream.throughput:.0f}/s): {describe(times)}; "
-            f"{len(times)}/{args.stream} arrived"
-        )
-    print(
+    say(
         f"registration_ratio={consult.throughput / bare.throughput:.3f} "
         f"p95_ratio={consult.quantile(0.95) / bare.quantile(0.95):.2f} "
         f"oversold={oversold} delivered={delivered}/{args.requests}"
     )
+
+
+def say(line: str) -> None:
+    """Print a line of the report at once (a long run shows what it has so far)."""
+    print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ def create_app(
     from importlib import import_module
 
     from consult import (
+        assets,
         cli,
         errors,
         i18n,
@@ -88,4 +89,5 @@ def create_app(
     for name in capabilities:
         import_module(name).init_app(app)
     jobs.init_app(app, capabilities)  # last: every capability has declared its jobs by now
+    assets.init_app(app)  # outermost WSGI layer: static files never reach Flask
     return app

@@ -125,7 +125,8 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "CONSULT_ENV": mode,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # idle connections are tested before use: consult.database._ping_if_idle
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
@@ -204,5 +205,7 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "INVITE_TOKEN_MAX_AGE": _int(env, "INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        #: Static files under content-hashed names, compressed (``consult.assets``).
+        "STATIC_BUILD_DIR": env.get("STATIC_BUILD_DIR") or str(instance / "static"),
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import enum
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 #: Stable constraint names, so that Alembic can alter SQLite tables in batch mode.
@@ -84,6 +87,36 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+#: A pooled connection that has been idle longer than this (seconds) is tested before use.
+PING_AFTER_IDLE = 30.0
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle(dbapi_connection: Any, connection_record: Any) -> None:
+    """Remember when a connection went back to the pool."""
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
+    """Test a connection that sat idle for a while; a dead one is replaced (not handed out).
+
+    The database may have restarted, or a firewall dropped the idle connection, since it
+    was last used. Unlike ``pool_pre_ping``, a connection in steady use is not pinged:
+    a busy server does not pay a round trip to the database on every request.
+    """
+    since = connection_record.info.get("idle_since")
+    if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:
+        raise DisconnectionError(f"an idle connection was found closed: {error}") from error
 
 
 @event.listens_for(Engine, "begin")

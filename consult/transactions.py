@@ -37,14 +37,35 @@ def is_retryable(error: OperationalError) -> bool:
 Then = Callable[[T], None] | None
 
 
+def _begin_write() -> None:
+    """Make the session's transaction one that may write and decide.
+
+    SQLite needs a fresh ``BEGIN IMMEDIATE`` (its write lock before the first read), so
+    whatever the request read is ended first. On PostgreSQL (read committed: each
+    statement sees what is committed when it runs, and the locks are taken by the
+    statements themselves) the request's transaction simply goes on, saving a commit
+    and a trip to the connection pool, with everything it had loaded expired so that
+    the work reads it afresh, as after a commit; unsaved changes are committed first
+    all the same, so that a refusal of the work cannot undo them.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.connection(execution_options={"sqlite_immediate": True})
+    elif session.new or session.dirty or session.deleted:
+        session.commit()
+    else:
+        session.expire_all()  # read again what the work uses, as after a commit
+
+
 def in_write_transaction(work: Callable[[], T], then: Then = None) -> T:
     """Run ``work`` (then ``then`` on its result) in one write transaction and commit.
 
-    The whole transaction is tried again on lock conflicts.
+    The whole transaction is tried again on lock conflicts. Any other exception (a
+    refusal) rolls back what the work had written before it goes up.
     """
     for attempt in range(ATTEMPTS):
-        db.session.commit()  # end whatever the request read, so that the next BEGIN is ours
-        db.session.connection(execution_options={"sqlite_immediate": True})
+        _begin_write()
         try:
             result = work()
             if then is not None:
@@ -56,4 +77,7 @@ def in_write_transaction(work: Callable[[], T], then: Then = None) -> T:
             if attempt == ATTEMPTS - 1 or not is_retryable(error):
                 raise
             time.sleep(0.05 * (attempt + 1) + random.random() / 20)  # noqa: S311 (jitter)
+        except BaseException:
+            db.session.rollback()
+            raise
     raise AssertionError("unreachable")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -90,6 +91,7 @@ class LiveServer:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the worker too
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -118,7 +120,7 @@ class LiveServer:
         return True
 
     def stop(self) -> None:
-        """Stop the process and close its log."""
+        """Stop the process (and its worker, even one still closing sockets) and close its log."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -126,6 +128,9 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -16,7 +16,7 @@ from wtforms.validators import (
 )
 
 from consult.accounts.services import MIN_PASSWORD_LENGTH
-from consult.forms import grouped_choices, select_choices
+from consult.forms import CompactSelect, grouped_choices, select_choices
 from consult.i18n import country_choices, language_choices, timezone_choices, timezone_names
 
 
@@ -65,7 +65,9 @@ class ProfileFields(FlaskForm):
 
     display_name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
-    country = SelectField(_l("Country"), validators=[Optional()], validate_choice=True)
+    country = SelectField(
+        _l("Country"), widget=CompactSelect(), validators=[Optional()], validate_choice=True
+    )
     timezone = SelectField(
         _l("Time zone"), validators=[InputRequired(), validate_timezone], validate_choice=False
     )

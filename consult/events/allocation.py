@@ -436,18 +436,13 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting, and so on; None when not waiting."""
     if registration.status is not Status.WAITING:
         return None
-    return place_in_line(registration.event_id, registration.arrival)
-
-
-def place_in_line(event_id: int, arrival: int) -> int:
-    """The place on the waiting list of the one who arrived ``arrival``-th, if waiting."""
     ahead = db.session.scalar(
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.event_id == event_id,
+            Registration.event_id == registration.event_id,
             Registration.status == Status.WAITING,
-            Registration.arrival < arrival,
+            Registration.arrival < registration.arrival,
         )
     )
     return (ahead or 0) + 1

@@ -38,9 +38,14 @@ def _event(event_id: int) -> Event:
     return event
 
 
+#: The session form shares the page with the event's own form, and field names with it:
+#: its fields are prefixed, so that no id is given twice.
+SESSION_PREFIX = "session"
+
+
 def _page(event: Event | None, form: EventForm, status: int = 200):
     zone = event.timezone if event else form.timezone.data
-    session_form = SessionForm(formdata=None)
+    session_form = SessionForm(formdata=None, prefix=SESSION_PREFIX)
     rule_form = SeatRuleForm(formdata=None)
     rule_form.fill_choices(constituency_pairs())
     return render_template(
@@ -152,7 +157,7 @@ def _whole_days_changed(event: Event) -> None:
 def admin_add_session(event_id: int):
     """Add a session to the agenda."""
     event = _event(event_id)
-    form = SessionForm()
+    form = SessionForm(prefix=SESSION_PREFIX)
     if not form.validate_on_submit():
         for field in form:
             for error in field.errors:

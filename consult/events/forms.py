@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from consult.forms import optional_id, select_choices
+from consult.forms import CompactSelect, optional_id, select_choices
 from consult.i18n import country_choices
 
 
@@ -66,6 +66,7 @@ class RegistrationFields(FlaskForm):
     )
     country = SelectField(
         _l("Country"),
+        widget=CompactSelect(),
         validators=[InputRequired(message=_l("Choose your country."))],
         validate_choice=True,
         invalid_choice_message=_l("Choose your country from the list."),

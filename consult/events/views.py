@@ -181,7 +181,7 @@ def register(slug: str):
                 return render_template(
                     "events/register.html", event=event, form=None, closed=str(refusal)
                 ), 403
-            # refused before writing anything, still inside the locked transaction
+            # the refused transaction was rolled back: the link goes in a transaction of its own
             _send_link_again(event, data.email)
             session[RECEIPT] = {"event": event.id, "again": data.email.strip().lower()}
         else:

@@ -22,6 +22,7 @@ from flask import Flask, current_app, g, has_request_context
 from flask.wrappers import Response
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 from consult.i18n import content
 from consult.i18n.countries import country_choices, country_name, country_names
@@ -32,6 +33,7 @@ from consult.i18n.formats import (
     format_duration,
     format_number,
     localtime,
+    machine_time,
     zone_label,
 )
 from consult.i18n.locales import (
@@ -85,6 +87,18 @@ def vary_by_language(response: Response) -> Response:
     return response
 
 
+def isolate(value: object) -> Markup:
+    """Text a person wrote (a name, a title, an organisation) inside ``<bdi>``, escaped.
+
+    The browser then lays it out in its own direction: an Arabic name in an English sentence,
+    or a Latin one in an Arabic page, keeps its punctuation and its neighbours where they
+    belong. Inside a translated sentence: ``_("Edit %(name)s", name=user.display_name|bdi)``.
+    """
+    if value is None or value == "":
+        return Markup("")
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def init_app(app: Flask) -> None:
     """Expose the formatters, the page's language and direction, and the switcher."""
     from consult.i18n.views import bp
@@ -110,6 +124,8 @@ def init_app(app: Flask) -> None:
         duration=format_duration,
         number=format_number,
         in_zone=localtime,
+        machine_time=machine_time,
         country_names=country_names,
         localized=content.localized,
+        bdi=isolate,
     )

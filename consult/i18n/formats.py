@@ -14,7 +14,7 @@ The rules, applied here once rather than per template:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -107,6 +107,14 @@ def clock(
     local = moment.astimezone(target)
     text = _time_text(local, format, format_locale())
     return f"{text} ({zone_label(target)})" if named else text
+
+
+def machine_time(moment: datetime) -> str:
+    """``moment`` for a ``<time datetime>`` attribute: UTC to the second (HTML allows at most
+    three decimals, and nobody reads them); a naive value is taken as UTC, as stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def localtime(moment: datetime, zone: str | None = None) -> datetime:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -154,6 +154,9 @@ DIGEST = "toolkit.digest"
 NOTIFY_JOB = "toolkit.notify-comment"
 #: References name the thread's first comment and at most this many of the nearest before.
 REFERENCES_KEPT = 10
+#: The digest waits this long for a comment's own e-mails to be decided (it may not need
+#: to carry it); a comment whose job has failed that long goes in the digest anyway.
+NOTIFY_PATIENCE = timedelta(hours=1)
 
 
 def notify_later(comment_id: int, *, mentions_only: bool = False) -> None:
@@ -451,6 +454,13 @@ def send_digests(now: Any = None) -> dict[str, int]:
     """
     now = now or utcnow()
     newest = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
+    waiting = db.session.scalar(
+        select(func.min(Comment.id)).where(
+            Comment.notified_at.is_(None), Comment.created_at > now - NOTIFY_PATIENCE
+        )
+    )
+    if waiting is not None:  # its e-mails at once are not decided yet: the next digest has it
+        newest = min(newest, waiting - 1)
     users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
     prefs = _preferences([u.id for u in users])
     active = {u.id for u in users}

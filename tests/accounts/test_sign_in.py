@@ -17,7 +17,7 @@ def test_sign_in_with_right_password_reaches_dashboard(client, make_member):
     assert response.location.endswith("/dashboard")
     page = client.get("/dashboard")
     assert page.status_code == 200
-    assert "Welcome, Amina" in page.get_data(as_text=True)
+    assert "Welcome, <bdi>Amina</bdi>" in page.get_data(as_text=True)
     assert db.session.get(User, member.id).last_login_at is not None
 
 

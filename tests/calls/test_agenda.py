@@ -154,7 +154,7 @@ def test_away_dates_and_holidays_feed_the_planner(client, make_series):
     assert bad.status_code == 422
     sign_in(client, series.organiser)
     html = client.get(f"/calls/series/{series.id}/plan").get_data(as_text=True)
-    assert f"<strong>Would miss it:</strong> {member.display_name} (away)" in html
+    assert f"<strong>Would miss it:</strong> <bdi>{member.display_name}</bdi> (away)" in html
     assert "p-away" in html.split('<table class="grid">')[1]
     # With no call yet, the window is the second week from today.
     for offset in range(6, 16):

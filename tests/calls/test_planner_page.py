@@ -20,7 +20,7 @@ def test_secretariat_sees_candidates_with_explanations(client, make_series):
     assert "Best slots" in html
     assert html.count('class="candidate"') >= 1
     assert "Good hours:" in html
-    assert re.search(r"Member \d+ \(\d{1,2}:\d{2}", html)
+    assert re.search(r"<bdi>Member \d+</bdi> \(\d{1,2}:\d{2}", html)
     assert html.count('name="start"') == html.count('class="candidate"')
 
 

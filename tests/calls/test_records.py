@@ -96,7 +96,7 @@ def test_the_secretariat_times_an_item_and_names_its_lead(client, make_call):
     )
     assert (first.duration_minutes, first.lead, second.lead) == (15, paris, None)
     html = client.get(f"/calls/{call.id}").get_data(as_text=True)
-    assert f"Lead: {paris.display_name}" in html
+    assert f"Lead: <bdi>{paris.display_name}</bdi>" in html
     # The organiser reads New York time: the second item starts 15 minutes after the call.
     times = re.findall(r'<span class="item-time">([^<]+)</span>', html)
     dash = "\u2013"
@@ -162,9 +162,11 @@ def test_items_link_library_documents_and_web_addresses(
         ("CSD", "https://www.un.org/esa/sustdev/csd.htm"),
     ]
     html = client.get(f"/calls/{call.id}").get_data(as_text=True)
-    assert f'<a href="{value}" rel="noopener">Background paper on VIAs</a>' in html
+    assert f'<a href="{value}" rel="noopener"><bdi>Background paper on VIAs</bdi></a>' in html
     client.post(f"/calls/{call.id}/agenda/publish")
-    assert f'<a href="{value}">Background paper on VIAs</a>' in body_html(mailbox.last(paris.email))
+    assert f'<a href="{value}"><bdi>Background paper on VIAs</bdi></a>' in body_html(
+        mailbox.last(paris.email)
+    )
 
     client.post(f"{documents}/{item.documents[1].id}/delete")
     db.session.refresh(item)

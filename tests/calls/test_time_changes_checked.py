@@ -101,8 +101,10 @@ def test_each_warning_is_shown_and_acknowledged_before_invitations(
         assert "Check before sending" in html
         assert "is a weekend day for the Secretariat" in html
         assert "less than a week&#39;s notice" in html or "less than a week's notice" in html
-        night = re.search(r"Outside acceptable hours for: ([^<]*)", html).group(1)
-        assert re.search(rf"{re.escape(delhi.display_name)} \(4:13\s?am\)", night, re.I), night
+        night = re.search(r"Outside acceptable hours for: (.*?)\.<", html).group(1)
+        assert re.search(
+            rf"<bdi>{re.escape(delhi.display_name)}</bdi> \(4:13\s?am\)", night, re.I
+        ), night
         assert _starts(series) == before and mailbox.messages == []
 
         done = send(client, series, START, acknowledged=acknowledgement(html))
@@ -133,8 +135,8 @@ def test_warnings_that_changed_since_the_review_are_shown_again(client, make_ser
         again = send(client, series, START, acknowledged=acknowledgement(first))
         assert again.status_code == 200
         html = again.get_data(as_text=True)
-        missed = re.search(r"Would miss the call: ([^<]*)", html)
-        assert missed and delhi.display_name in missed.group(1)
+        missed = re.search(r"Would miss the call: (.*?)\.<", html)
+        assert missed and f"<bdi>{delhi.display_name}</bdi>" in missed.group(1)
         assert acknowledgement(html) != acknowledgement(first)
         assert _starts(series) == before and mailbox.messages == []
         done = send(client, series, START, acknowledged=acknowledgement(html))
@@ -174,6 +176,6 @@ def test_a_move_far_from_the_window_still_sees_its_holidays(client, make_series,
         _call_to_move(client, series, christmas - timedelta(days=25))
         html = _move(client, series, christmas).get_data(as_text=True)
     assert "is a holiday for the Secretariat" in html
-    missing = re.search(r"Would miss the call: ([^<]*)", html).group(1)
-    assert f"{paris.display_name} (Christmas Day)" in missing
+    missing = re.search(r"Would miss the call: (.*?)\.<", html).group(1)
+    assert f"<bdi>{paris.display_name}</bdi> (Christmas Day)" in missing
     assert christmas not in _starts(series)

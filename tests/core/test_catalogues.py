@@ -23,10 +23,10 @@ from tests.live import ROOT
 
 #: Every catalogue is filled: a missing translation in any of them fails the build. (Set it
 #: back to False only to let a new language in while its translator works.)
-CATALOGUES_COMPLETE = False
+CATALOGUES_COMPLETE = True
 #: Catalogues held to completeness while the switch is False: each language joins as its
 #: translator finishes it.
-COMPLETE_ALREADY = ("fr",)
+COMPLETE_ALREADY = ("fr", "es", "ru", "ar", "zh_Hans")
 LOCALES = ("ar", "zh_Hans", "fr", "ru", "es")
 CATALOGUES = ROOT / "consult" / "translations"
 #: ``%(name)s``, ``%(num)d``, ``%s``, ``%d`` ... (``%%`` is a percent sign, not a placeholder).

@@ -135,10 +135,10 @@ def demo_calendars(client, mailbox) -> dict[str, bytes]:
     zone = ZoneInfo(practice.timezone)
     for hours, title in ((0, "Opening"), (2, "Closing")):
         start = (practice.starts_at + timedelta(hours=hours)).astimezone(zone)
-        session = {
-            "title": title,
-            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        session = {  # the session form's fields are prefixed (consult/events/editor.py)
+            "session-title": title,
+            "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "session-ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         }
         client.post(f"/events/admin/{practice.id}/sessions", data=session)
     assert len(db.session.get(Event, practice.id).sessions) == 2

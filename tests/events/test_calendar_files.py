@@ -275,9 +275,9 @@ def test_the_first_session_and_the_last_update_the_invitations(
     client.post(f"/events/{event.slug}/register", data=form_data(1))
     local = event.starts_at.astimezone(ZoneInfo(event.timezone))
     session = {
-        "title": "Opening",
-        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (local + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "session-title": "Opening",
+        "session-starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "session-ends_at": (local + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     }
     secretariat_client.post(f"/events/admin/{event.id}/sessions", data=session)
     update = _invitation(mailbox, "participant1@example.org")

@@ -144,6 +144,6 @@ def test_the_check_in_page_is_for_the_secretariat(
     assert _sync(client, event, {"registration": 1}).status_code == 403
     sign_in(client, make_secretariat())
     page = client.get(paths[0]).get_data(as_text=True)
-    assert "Scan a badge" in page and "vendor/jsQR.js" in page
+    assert "Scan a badge" in page and "vendor/jsQR." in page and "js/checkin." in page
     worker = client.get("/events/admin/checkin-worker.js")
     assert worker.status_code == 200 and "javascript" in worker.mimetype

@@ -121,11 +121,11 @@ def test_add_and_remove_sessions(secretariat_client, make_event, client):
     response = secretariat_client.post(
         f"/events/admin/{event.id}/sessions",
         data={
-            "title": "International Code of Marketing of Breast-milk Substitutes",
-            "starts_at": "2031-05-05T09:30",
-            "ends_at": "2031-05-05T11:00",
-            "speakers": "NGO members of the Steering Group",
-            "documents": "International Code of Marketing of Breast-milk Substitutes | UNICEF/WHO, Geneva, 1981",
+            "session-title": "International Code of Marketing of Breast-milk Substitutes",
+            "session-starts_at": "2031-05-05T09:30",
+            "session-ends_at": "2031-05-05T11:00",
+            "session-speakers": "NGO members of the Steering Group",
+            "session-documents": "International Code of Marketing of Breast-milk Substitutes | UNICEF/WHO, Geneva, 1981",
         },
     )
     assert response.status_code == 303
@@ -136,8 +136,8 @@ def test_add_and_remove_sessions(secretariat_client, make_event, client):
     assert session.documents[0].url == ""
     bad = secretariat_client.post(
         f"/events/admin/{event.id}/sessions",
-        data={"title": "x", "starts_at": "2031-05-05T09:30", "ends_at": "2031-05-05T11:00",
-              "documents": "Code | FAO | ftp://example.org"},
+        data={"session-title": "x", "session-starts_at": "2031-05-05T09:30",
+              "session-ends_at": "2031-05-05T11:00", "session-documents": "Code | FAO | ftp://example.org"},
         follow_redirects=True,
     )  # fmt: skip
     assert "A link must start with https://" in bad.get_data(as_text=True)

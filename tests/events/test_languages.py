@@ -141,10 +141,10 @@ def test_sessions_take_translations_too(secretariat_client, make_event):
     secretariat_client.post(
         f"/events/admin/{event.id}/sessions",
         data={
-            "title": "Opening",
-            "starts_at": "2031-05-05T09:30",
-            "ends_at": "2031-05-05T11:00",
-            "translations-title_fr": "Ouverture",
+            "session-title": "Opening",
+            "session-starts_at": "2031-05-05T09:30",
+            "session-ends_at": "2031-05-05T11:00",
+            "session-translations-title_fr": "Ouverture",
         },
     )
     session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
@@ -156,10 +156,10 @@ def test_the_registration_form_offers_un_names_in_the_readers_language(client, m
     event = make_event()
     french = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "fr"})
     html = french.get_data(as_text=True)
-    assert '<option value="RU">Fédération de Russie</option>' in html
-    assert '<option value="TW">Taïwan, province de Chine</option>' in html
+    assert '<option value="RU">Fédération de Russie<' in html
+    assert '<option value="TW">Taïwan, province de Chine<' in html
     english = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    assert '<option value="PS">State of Palestine</option>' in english
+    assert '<option value="PS">State of Palestine<' in english
     assert ">Palestinian Territories<" not in english
 
 

@@ -1,5 +1,6 @@
 """Public event pages: description, day-by-day agenda in the event's zone, the .ics, navigation."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from consult.events.models import EventSession, SessionDocument
@@ -77,8 +78,9 @@ def test_agenda_prints_well(client, make_event):
     """Does the event page link a stylesheet with print rules that hide the page furniture?"""
     event = make_event()
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert "/static/css/events.css" in html
-    with client.get("/static/css/events.css") as response:
+    stylesheet = re.search(r'href="(/static/css/events\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "no link to events.css (under its hashed name)"
+    with client.get(stylesheet.group(1)) as response:
         css = response.get_data(as_text=True)
     assert "@media print" in css
     assert "break-inside: avoid" in css

@@ -143,6 +143,25 @@ def test_a_batch_goes_through_one_connection(app, make_member, mailbox):
     assert len(set(mailbox.peers)) == 1
 
 
+def test_a_delivery_job_fills_its_batch_with_other_due_messages(
+    client, make_member, mailbox, held_jobs
+):
+    """When requests come faster than the worker, does one job send the others' messages too,
+    through its one connection, and do their own jobs then find nothing left to send?"""
+    addresses = [make_member().email for _ in range(4)]
+    for address in addresses:
+        assert client.post("/password/forgot", data={"email": address}).status_code == 302
+    assert len(held_jobs) == 4
+    own = held_jobs[-1][1][0]
+    assert delivery.deliver(own)["sent"] == 4
+    assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(addresses)
+    assert len(set(mailbox.peers)) == 1
+    assert all(row.status is OutboxStatus.SENT for row in rows())
+    for _name, (ids,) in held_jobs[:-1]:
+        assert delivery.deliver(ids) == {}
+    assert len(mailbox.messages) == 4
+
+
 def test_nothing_is_sent_for_an_unknown_address(client, mailbox):
     """Is a reset for an address without an account recorded as not sent, and why?"""
     client.post("/password/forgot", data={"email": "stranger@example.org"})

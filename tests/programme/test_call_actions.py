@@ -180,7 +180,10 @@ def test_an_action_item_serves_a_line_of_work(secretariat_client, make_member):
     item = db.session.scalar(select(WorkItem).where(WorkItem.parent_id == line.id))
     assert item.title == "Propose options for the scope"
     programme = secretariat_client.get("/programme/").get_data(as_text=True)
-    assert f'Serves: <a href="/programme/#item-{line.id}">Develop the VIA toolkit</a>' in programme
+    assert (
+        f'Serves: <a href="/programme/#item-{line.id}"><bdi>Develop the VIA toolkit</bdi></a>'
+        in programme
+    )
 
     secretariat_client.post(
         f"/programme/calls/{call.id}/items",
@@ -273,7 +276,7 @@ def test_an_item_names_the_call_where_it_was_agreed(
     )
     assert item.call_id == call.id
     page = secretariat_client.get("/programme/").get_data(as_text=True)
-    assert f'<a href="/calls/{call.id}">Steering Group teleconference,' in page
+    assert f'<a href="/calls/{call.id}"><bdi>Steering Group teleconference</bdi>,' in page
 
 
 def test_an_unknown_call_is_refused(secretariat_client):

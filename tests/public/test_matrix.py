@@ -11,7 +11,7 @@ from consult.public.models import Assessment, ProfileStatus, Rating
 def cells_of(html: str, profile_name: str) -> list[str]:
     """The words in each cell of a profile's row of the matrix."""
     row = re.search(
-        rf"<tr>\s*<th scope=\"row\"><a [^>]+>{re.escape(profile_name)}</a></th>(.*?)</tr>",
+        rf"<tr>\s*<th scope=\"row\"><a [^>]+><bdi>{re.escape(profile_name)}</bdi></a></th>(.*?)</tr>",
         html,
         re.S,
     )

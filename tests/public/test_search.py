@@ -13,7 +13,7 @@ from consult.public.profiles import ProfileQuery, search_profiles
 def names_on(client, query: str = "") -> list[str]:
     """Profile names listed on the public page for ``query``."""
     html = client.get(f"/profiles{query}").get_data(as_text=True)
-    return re.findall(r'<h2><a href="/profiles/\d+">([^<]+)</a></h2>', html)
+    return re.findall(r'<h2><a href="/profiles/\d+"><bdi>([^<]+)</bdi></a></h2>', html)
 
 
 def test_words_match_name_organisation_and_description(client, make_profile):

@@ -11,7 +11,7 @@ from flask import Flask
 
 from consult.accounts.models import User
 from consult.extensions import db
-from consult.toolkit import discussion, live, sections
+from consult.toolkit import discussion, live, notifications, sections
 from consult.toolkit.models import Comment, Section, SectionStatus, Stance
 from tests.live import LiveServer
 from tests.toolkit.livehelpers import LIVE_SECRET
@@ -57,7 +57,9 @@ def make_comment(app: Flask) -> Callable[..., Comment]:
         comment = discussion.post_comment(
             section, author, body, parent=parent, stance=stance, quote=quote
         )
+        comment_id = comment.id
         live.commit_and_broadcast()
+        notifications.notify_later(comment_id)  # the job runs at once in the tests
         return comment
 
     return make

@@ -8,6 +8,7 @@ position are untouched; the page did not reload and never fetched the whole thre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from consult.accounts.models import Role, User
 from consult.config import normalise_database_url
 from tests.browser import axe_violations, chromium
+from tests.live import LiveServer
+from tests.toolkit.conftest import live_env
 from tests.toolkit.livehelpers import (
     browser_session,
     csrf_token,
@@ -27,6 +30,19 @@ from tests.toolkit.livehelpers import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture(scope="module")
+def page_server(
+    live_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A gunicorn process of these pages' own: other tests' sockets count against the
+    per-address cap of the shared one."""
+    instance = tmp_path_factory.mktemp("toolkit-pages")
+    server = LiveServer(env=live_env(live_database_url, instance)).start()
+    yield server
+    server.stop()
+
 
 THREAD_FETCHES = (
     "return performance.getEntriesByType('resource').filter(e => e.name.includes('/thread')).length"
@@ -77,7 +93,7 @@ def _state(driver: Any) -> dict:
     )
 
 
-def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_database_url):
+def test_changes_are_patched_in_place_in_another_page(page_server, live_database_url):
     """Do new comments, replies, edits, hiding, resolving and deleting reach another page in place?"""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +102,7 @@ def test_changes_are_patched_in_place_in_another_page(toolkit_server, live_datab
     writer_id, reader_id, officer_id = seeded.member_ids
     _make_secretariat(live_database_url, officer_id)
     section_id = seeded.section_id
-    base = toolkit_server.url
+    base = page_server.url
     writer_http = browser_session(base, writer_id)
     token = csrf_token(writer_http, base, section_id)
     first = post_comment(writer_http, base, section_id, "First comment", token)
@@ -229,7 +245,7 @@ Object.defineProperty(window, 'io', {
 """
 
 
-def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_database_url):
+def test_a_page_back_from_a_lost_connection_catches_up(page_server, live_database_url):
     """Does a page that was away replay what it missed, and fetch the thread only when too far behind?"""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -239,7 +255,7 @@ def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_data
 
     seeded = seed(live_database_url, members=2)
     writer_id, reader_id = seeded.member_ids
-    base = toolkit_server.url
+    base = page_server.url
     writer_http = browser_session(base, writer_id)
     token = csrf_token(writer_http, base, seeded.section_id)
     joined = (By.CSS_SELECTOR, "#discussion[data-live='joined']")
@@ -259,6 +275,13 @@ def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_data
         assert reader.execute_script(THREAD_FETCHES) == 0  # replayed from the join's answer
         wait.until(ec.presence_of_element_located(joined))
 
+        # a reply half written to the first comment is carried over the fetch of the thread
+        first = reader.execute_script(
+            "return [...document.querySelectorAll('#thread-items > article')]"
+            ".find(a => a.textContent.includes('While away one')).id"
+        )
+        reader.find_element(By.CSS_SELECTOR, f"#{first} a[data-reply]").click()
+        reader.find_element(By.ID, "reply-body").send_keys("Still typing")
         reader.execute_script("window.__socket.disconnect();")
         for number in range(CATCH_UP_LIMIT + 1):
             post_comment(writer_http, base, seeded.section_id, f"Long away {number}", token)
@@ -266,3 +289,53 @@ def test_a_page_back_from_a_lost_connection_catches_up(toolkit_server, live_data
         wait.until(lambda d: f"Long away {CATCH_UP_LIMIT}" in d.find_element(By.ID, "thread").text)
         assert reader.execute_script(THREAD_FETCHES) == 1  # too far behind: the thread, once
         assert reader.execute_script("return window.__marker;") == "same page"
+        reply = reader.execute_script(
+            """
+            const form = document.getElementById('reply-form');
+            return {value: form.elements.body.value, shown: !form.hidden,
+                    under: form.parentNode.id, parent: form.elements.parent_id.value,
+                    focused: document.activeElement === form.elements.body};
+            """
+        )
+        assert reply == {
+            "value": "Still typing",
+            "shown": True,
+            "under": first,
+            "parent": first.removeprefix("comment-"),
+            "focused": True,
+        }
+
+
+def test_the_secretariat_page_fetches_only_the_hidden_node(page_server, live_database_url):
+    """Does a Secretariat page, told a comment was hidden, fetch that one node with its text?"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seeded = seed(live_database_url, members=3)
+    writer_id, officer_id, other_officer_id = seeded.member_ids
+    for user_id in (officer_id, other_officer_id):
+        _make_secretariat(live_database_url, user_id)
+    base = page_server.url
+    writer_http = browser_session(base, writer_id)
+    comment = post_comment(writer_http, base, seeded.section_id, "Regrettable words")
+    with chromium() as page:
+        _open(page, base, officer_id, seeded.section_id)
+        node = page.find_element(By.ID, f"comment-{comment}")
+        assert "Show again" not in node.text and "Hide" in node.text
+        other = browser_session(base, other_officer_id)
+        other.post(
+            f"{base}/toolkit/comments/{comment}/hide",
+            data={"csrf_token": csrf_token(other, base, seeded.section_id), "reason": "Personal"},
+            timeout=10,
+        ).raise_for_status()
+        WebDriverWait(page, 40).until(
+            lambda d: "Show again" in d.find_element(By.ID, f"comment-{comment}").text
+        )
+        text = page.find_element(By.ID, f"comment-{comment}").text
+        assert "Regrettable words" in text
+        assert "Hidden from members by the Secretariat: Personal" in text
+        fetched = page.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+            ".filter(n => n.includes('/thread') || n.includes('/node'))"
+        )
+        assert fetched == [f"{base}/toolkit/comments/{comment}/node"]

@@ -71,7 +71,7 @@ def test_posting_a_comment_and_a_reply_through_forms(member_client, make_section
     assert answer.stance is None and answer.root_id == comment.id
     html = member_client.get(page).get_data(as_text=True)
     assert "<strong>support</strong>" in html and "covers VIAs" in html
-    assert "(NGOs)" in html
+    assert "(<bdi>NGOs</bdi>)" in html
     without_token = member_client.post(f"{page}/comments", data={"body": "no token"})
     assert without_token.status_code == 400
 

@@ -81,11 +81,11 @@ def test_the_payload_is_built_before_the_commit_without_reading_the_comment_agai
     """Does posting read nothing back after the commit, and leave the e-mails to a job?"""
     from consult.toolkit import notifications
 
-    asked: list[tuple] = []
-    monkeypatch.setattr(notifications.jobs, "enqueue", lambda *args: asked.append(args))
     section = make_section()
     author = make_member()
     make_comment(section, author, "warm up")
+    asked: list[tuple] = []
+    monkeypatch.setattr(notifications.jobs, "enqueue", lambda *args: asked.append(args))
     sign_in(client, author)
     with counting_queries() as statements:
         answer = _post(client, section, "Counted")

@@ -254,3 +254,27 @@ def test_following_refuses_bad_input(client, make_member, make_section):
     )
     assert client.post(f"/toolkit/sections/{section.id}/follow", data={}).status_code == 400
     assert client.post("/toolkit/sections/999999/follow", data={"follow": "1"}).status_code == 404
+
+
+def test_the_digest_waits_for_a_comment_whose_e_mails_are_not_decided(
+    app, client, mailbox, make_member, make_section, monkeypatch
+):
+    """Is a reply whose job has not run kept for the next digest, so it never arrives twice?"""
+    section = make_section()
+    ama, jun, eva = make_member(name="Ama"), make_member(name="Jun"), make_member(name="Eva")
+    top = _post(client, ama, section, "A question")
+    monkeypatch.setattr(notifications.jobs, "enqueue", lambda *args: None)  # the job is late
+    _post(client, jun, section, "An answer", parent=top)
+    monkeypatch.undo()
+    app.test_cli_runner().invoke(args=["send-digests"])
+    first = body_text(mailbox.last(eva.email))
+    assert "A question" in first and "An answer" not in first
+    assert not mailbox.to(ama.email)
+    mailbox.clear()
+    with app.app_context():
+        notifications.notify_sweep_job()
+    assert [str(m["To"]) for m in mailbox.messages] == [ama.email]  # the reply, at once
+    mailbox.clear()
+    app.test_cli_runner().invoke(args=["send-digests"])
+    assert "An answer" in body_text(mailbox.last(eva.email))
+    assert not mailbox.to(ama.email)  # not twice
