@@ -60,6 +60,7 @@ consult/static/vendor/socket.io.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent --ignore-scripts
 	mkdir -p consult/static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map consult/static/vendor/
+	cp node_modules/jsqr/dist/jsQR.js consult/static/vendor/
 
 dist: install
 	rm -rf build dist

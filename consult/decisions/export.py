@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, render_template
+from flask import render_template
 from flask_babel import gettext as _
 
 from consult.accounts.roles import member_required
@@ -18,6 +18,7 @@ from consult.decisions import amendments, bp, pdf, positions, proposals
 from consult.decisions.views import discussable_section
 from consult.i18n.content import localized
 from consult.i18n.formats import format_datetime
+from consult.pdf import pdf_response
 from consult.redline import Run
 from consult.toolkit.models import SectionStatus, SectionVersion
 from consult.toolkit.sections import versions_of
@@ -70,12 +71,8 @@ def section_record(section_id: int):
 def section_record_pdf(section_id: int):
     """The record as a PDF file, to keep or send."""
     section = discussable_section(section_id)
-    body = record_pdf(record_context(section))
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="toolkit-section-{section.id}-record.pdf"'
-    )
-    return response
+    context = record_context(section)
+    return pdf_response(lambda: record_pdf(context), f"toolkit-section-{section.id}-record.pdf")
 
 
 def record_pdf(context: dict[str, Any]) -> bytes:

@@ -13,6 +13,8 @@ def init_app(app: Flask) -> None:
     from consult.events import (  # noqa: F401  (routes, letters)
         admin,
         admin_invitations,
+        badges,
+        checkin,
         cli,
         demo,
         editor,

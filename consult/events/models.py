@@ -238,6 +238,8 @@ class Registration(db.Model):
     reminded_at: Mapped[datetime | None]
     #: When the reminder to act on a registration still pending went out (once).
     pending_reminded_at: Mapped[datetime | None]
+    #: When the participant was checked in at the door (:mod:`consult.events.checkin`), once.
+    checked_in_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     constituency: Mapped[Constituency | None] = relationship()

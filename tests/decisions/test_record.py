@@ -119,6 +119,35 @@ def test_the_record_as_a_pdf_that_a_reader_opens(
     assert "Amendment" in text and "Business Delegate (Business and industry)" in text
     assert "[-year-]{+two years+}" in text.replace("\n", " ")
     assert "Initiatives publish what they achieve" in text
+    assert f"Reporting – “annual” - 2/{len(reader.pages)}" in reader.pages[1].extract_text()
     # the text as readers see it, not its Markdown
     assert "Reporting matters." in text and "**" not in text and "- first point" in text
     assert client.get("/toolkit/sections/999999/record.pdf").status_code == 404
+
+
+def test_the_record_pdf_prints_arabic_chinese_and_russian(client, make_secretariat, make_section):
+    """Does a text in Arabic, Chinese and Russian come out of the PDF as written, not as "?"?"""
+    body = "قطاع الأعمال والنقابات\n\n工商界；工会；非政府组织\n\nДеловые круги и профсоюзы"
+    section = make_section(title="Участие 参与 المشاركة", body=body)
+    sign_in(client, make_secretariat())
+    response = client.get(f"/toolkit/sections/{section.id}/record.pdf")
+    reader = PdfReader(io.BytesIO(response.data), strict=True)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "?" not in text.split("Text (version 1")[1].split("Versions")[0]
+    assert "والنقابات" in text and "الأعمال" in text
+    assert "工商界；工会；非政府组织" in text
+    assert "Деловые круги и профсоюзы" in text
+    assert reader.metadata.title == "Участие 参与 المشاركة"
+
+
+def test_without_its_fonts_the_pdf_is_refused_with_a_message(
+    app, client, make_secretariat, make_section, tmp_path, monkeypatch
+):
+    """With no font installed, is the PDF a 503 page naming the package to install?"""
+    monkeypatch.setattr("consult.pdf.SYSTEM_FONT_DIRS", ())
+    app.config["PDF_FONT_DIRS"] = str(tmp_path)
+    section = make_section(body=TEXT)
+    sign_in(client, make_secretariat())
+    response = client.get(f"/toolkit/sections/{section.id}/record.pdf")
+    assert response.status_code == 503
+    assert "fonts-noto-core" in response.get_data(as_text=True)
