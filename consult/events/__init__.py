@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         editor,
         form_editor,
         invitations,
+        managers,
         models,
         reminders,
         views,
