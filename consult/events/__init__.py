@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from consult.events import (  # noqa: F401  (routes, letters)
         admin,
         admin_invitations,
+        audit,
         cli,
         demo,
         editor,
