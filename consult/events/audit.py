@@ -17,13 +17,14 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context
+from flask import abort, g, has_request_context, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, event, insert, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consult.database import utcnow
 from consult.events import bp
+from consult.events.managers import event_manager_required
 from consult.events.models import Event, FormField, Registration, SeatRule
 from consult.extensions import db
 
@@ -182,10 +183,20 @@ def entries(event: Event, limit: int = SHOWN) -> list[EventAudit]:
     )
 
 
+@bp.get("/events/admin/<int:event_id>/changes")
+@event_manager_required
+def admin_changes(event_id: int):
+    """The latest changes to the event, for the Secretariat and the event's managers."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    g.page_timezone = event.timezone
+    return render_template("events/admin_changes.html", event=event, changes=entries(event))
+
+
 @bp.context_processor
 def _audit_helpers() -> dict:
     return {
-        "audit_entries": entries,
         "audit_entity": lambda name: ENTITY_LABELS.get(name, name),
         "audit_action": lambda name: ACTION_LABELS.get(name, name),
         "audit_actor": lambda entry: (

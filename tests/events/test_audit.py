@@ -35,7 +35,7 @@ def test_a_capacity_change_is_recorded_and_shown(secretariat_client, event):
     assert entry.action == "changed"
     assert entry.actor == secretariat_client.user.display_name
     assert entry.actor_id == secretariat_client.user.id
-    page = secretariat_client.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    page = secretariat_client.get(f"/events/admin/{event.id}/changes").get_data(as_text=True)
     assert "<code>capacity</code>: <bdi>2</bdi> → <bdi>7</bdi>" in page
 
 
@@ -89,7 +89,7 @@ def test_a_registration_status_change_is_recorded_with_who(
         ["waiting", "confirmed"],
     ]
     assert {e.actor for e in changed} == {"Amina Diallo"}
-    page = manager.get(f"/events/admin/{event.id}").get_data(as_text=True)
+    page = manager.get(f"/events/admin/{event.id}/changes").get_data(as_text=True)
     assert "the registrant" in page
     assert "<bdi>waiting</bdi> → <bdi>confirmed</bdi>" in page
 

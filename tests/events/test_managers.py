@@ -16,6 +16,7 @@ MANAGED_PATHS = (
     "/events/admin/{id}/message",
     "/events/admin/{id}/form",
     "/events/admin/{id}/invitations",
+    "/events/admin/{id}/changes",
 )
 
 #: Pages that stay with the Secretariat, even for a manager of the event.
