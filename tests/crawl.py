@@ -47,6 +47,9 @@ NOT_PAGES = {
     "events.admin_xlsx",
     "events.admin_answer_file",
     "events.registration_agenda",
+    "decisions.api_amendments",
+    "decisions.api_proposals",
+    "decisions.section_record_pdf",
 }
 
 
@@ -149,7 +152,14 @@ def crawl(
 NOT_CHECKED = {
     "/actions": "a permanent redirect to the work programme",
     "/toolkit/sections/<int:section_id>/thread": "a fragment the section page's script fetches",
+    "/toolkit/comments/<int:comment_id>/node": "a fragment the section page's script fetches",
+    "/toolkit/sections/<int:section_id>/decisions": "a fragment the section page's script fetches",
+    "/amendments/<int:amendment_id>/comments": "a fragment the amendment page's script fetches",
+    "/proposals/<int:proposal_id>/answers": "a fragment the proposal page's script fetches",
 }
+
+#: An open event asking nothing but the standard registration form (added by complete_demo).
+STANDARD_SLUG = "open-consultation"
 
 #: Text in Arabic, as a member or a registrant types it, so that each check meets right-to-left
 #: user text inside pages of every language.
@@ -195,6 +205,24 @@ def complete_demo(users: dict[str, User]) -> None:
                 label="Passport number",
                 shown_if=needs,
                 shown_if_value="yes",
+            )
+        )
+        db.session.commit()
+    standard = db.session.scalar(select(Event).where(Event.slug == STANDARD_SLUG))
+    if standard is None:  # an open event with the standard form only, none of its own questions
+        db.session.add(
+            Event(
+                slug=STANDARD_SLUG,
+                title="Open consultation (standard registration form)",
+                kind=event.kind,
+                venue="United Nations Headquarters, New York",
+                timezone="America/New_York",
+                starts_at=now + timedelta(days=40),
+                ends_at=now + timedelta(days=40, hours=8),
+                registration_opens_at=now - timedelta(days=1),
+                registration_closes_at=now + timedelta(days=39),
+                capacity=50,
+                published=True,
             )
         )
         db.session.commit()

@@ -47,7 +47,7 @@ def test_a_member_proposes_an_amendment_shown_as_a_redline(client, make_member, 
     amendment = _amendment()
     assert (amendment.version, amendment.author_id) == (1, author.id)
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
-    assert f"Amendment {amendment.id} by Business Delegate" in page
+    assert f"Amendment {amendment.id} by <bdi>Business Delegate</bdi>" in page
     assert re.search(r"<del><span[^>]*>\[deleted: </span>year<", page)
     assert re.search(r"<ins><span[^>]*>\[inserted: </span>two years<", page)
     # the change in its paragraph, the other paragraph left out

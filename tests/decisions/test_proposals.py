@@ -93,7 +93,7 @@ def test_members_answer_change_their_answer_and_each_constituency_shows(
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S))
     unions = rows["Trade unions"]
-    assert "Agrees" in unions and "Union One: Fine after the call" in unions
+    assert "Agrees" in unions and "<bdi>Union One</bdi>: <bdi>Fine after the call</bdi>" in unions
     assert "(changed)" in unions and "Union Silent" in unions
     assert "Abstains" in rows["Business and industry"]
     assert "Blocks" in rows["NGOs"]

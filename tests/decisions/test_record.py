@@ -65,12 +65,18 @@ def test_the_record_holds_the_adopted_text_amendments_and_outcomes(
     assert "(version 3, agreed" in adopted
     assert "Each initiative reports every two years to the Commission." in adopted
     amendments = html[html.index("Amendments</h2>") : html.index("Proposals and outcomes")]
-    assert f"Amendment {amendment_id} by Business Delegate (Business and industry)" in amendments
+    assert (
+        f"Amendment {amendment_id} by <bdi>Business Delegate</bdi> (<bdi>Business and industry</bdi>)"
+        in amendments
+    )
     assert "<del>" in amendments and "<ins>" in amendments and "Less paperwork." in amendments
     outcomes = html[html.index("Proposals and outcomes") :]
     assert "Do we agree to version 2?" in outcomes and "Outcome: Agreed" in outcomes
     assert "Agreed without objection." in outcomes
-    assert "Business Delegate: Agree (Good)" in outcomes and "Silent Unionist" in outcomes
+    assert (
+        "<bdi>Business Delegate</bdi>: Agree (<bdi>Good</bdi>)" in outcomes
+        and "Silent Unionist" in outcomes
+    )
     assert "<form" not in html[html.index("<main") :] and "<script" not in html
 
 

@@ -122,5 +122,5 @@ def test_the_section_page_names_each_members_stance_and_reason(client, make_memb
     sign_in(client, make_member(name="Reader"))
     html = client.get(f"/toolkit/sections/{section.id}").get_data(as_text=True)
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S))
-    assert "Union Voice: Reporting must cover workers" in rows["Trade unions"]
+    assert "<bdi>Union Voice</bdi>: Reporting must cover workers" in rows["Trade unions"]
     assert "Concern" in rows["Trade unions"] and "Reader" in rows["NGOs"]
