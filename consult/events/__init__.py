@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from consult.events import (  # noqa: F401  (routes, letters)
         admin,
         admin_invitations,
+        audit,
         badges,
         checkin,
         cli,
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
         editor,
         form_editor,
         invitations,
+        managers,
         models,
         reminders,
         views,

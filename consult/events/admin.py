@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from consult.accounts.roles import secretariat_required
+from consult.accounts.roles import member_required, secretariat_required
 from consult.events import (
     allocation,
     bp,
@@ -32,6 +32,7 @@ from consult.events import (
     stats,
 )
 from consult.events.forms import CapacityForm, MessageForm
+from consult.events.managers import event_manager_required, managed_event_ids
 from consult.events.models import Event, FormAnswer, Registration, Status
 from consult.events.views import constituency_pairs
 from consult.extensions import db
@@ -68,17 +69,22 @@ def _registrations(event: Event, query: str = "", status: str = "") -> list[Regi
 
 
 @bp.get("/events/admin")
-@secretariat_required
+@member_required
 def admin_index():
-    """Every event, published or not, with its counts."""
-    events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
+    """Every event, published or not, with its counts (for a manager, the events they manage)."""
+    statement = select(Event).order_by(Event.starts_at.desc())
+    if not current_user.is_secretariat:
+        statement = statement.where(Event.id.in_(managed_event_ids(current_user) or {0}))
+    events = db.session.scalars(statement).all()
+    if not events and not current_user.is_secretariat:
+        abort(403)
     known = stats.status_counts_by_event()
     counts = {event.id: known.get(event.id) or stats.by_status(()) for event in events}
     return render_template("events/admin_index.html", events=events, counts=counts)
 
 
 @bp.get("/events/admin/<int:event_id>")
-@secretariat_required
+@event_manager_required
 def admin_event(event_id: int):
     """Counts with bars, the searchable list and the actions."""
     event = _event(event_id)
@@ -123,7 +129,7 @@ def _export(event: Event, extension: str, mimetype: str, body: bytes) -> Respons
 
 
 @bp.get("/events/admin/<int:event_id>/registrations.csv")
-@secretariat_required
+@event_manager_required
 def admin_csv(event_id: int):
     """The registrations the dashboard shows, as CSV (UTF-8 with a byte-order mark)."""
     event = _event(event_id)
@@ -133,7 +139,7 @@ def admin_csv(event_id: int):
 
 
 @bp.get("/events/admin/<int:event_id>/registrations.xlsx")
-@secretariat_required
+@event_manager_required
 def admin_xlsx(event_id: int):
     """The registrations the dashboard shows, as an Excel workbook."""
     event = _event(event_id)
@@ -146,7 +152,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/events/admin/<int:event_id>/answers/<int:answer_id>/file")
-@secretariat_required
+@event_manager_required
 def admin_answer_file(event_id: int, answer_id: int):
     """A file a registrant sent with a question (a passport copy, say): for the Secretariat only."""
     event = _event(event_id)
@@ -189,7 +195,7 @@ def _decision_letters(action: str):
 
 
 @bp.post("/events/admin/<int:event_id>/registrations/<int:registration_id>/<action>")
-@secretariat_required
+@event_manager_required
 def admin_decide(event_id: int, registration_id: int, action: str):
     """Approve, decline or promote one registration."""
     event = _event(event_id)
@@ -214,7 +220,7 @@ def admin_decide(event_id: int, registration_id: int, action: str):
 
 
 @bp.post("/events/admin/<int:event_id>/fill")
-@secretariat_required
+@event_manager_required
 def admin_fill(event_id: int):
     """Give free seats to those waiting, in order (after a release date, for example)."""
     event = _event(event_id)
@@ -244,7 +250,7 @@ def admin_capacity(event_id: int):
 
 
 @bp.route("/events/admin/<int:event_id>/message", methods=["GET", "POST"])
-@secretariat_required
+@event_manager_required
 def admin_message(event_id: int):
     """Write to a group of registrants (by status, constituency, country group); kept in a log."""
     event = _event(event_id)
@@ -286,7 +292,7 @@ def admin_message(event_id: int):
 
 
 @bp.get("/events/admin/<int:event_id>/participants")
-@secretariat_required
+@event_manager_required
 def admin_participants(event_id: int):
     """The printable participant list: confirmed people who agreed to be listed."""
     event = _event(event_id)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField
 from wtforms.validators import InputRequired
 
-from consult.accounts.roles import secretariat_required
 from consult.database import utcnow
 from consult.events import bp, invitations
 from consult.events.editor_forms import to_utc
+from consult.events.managers import event_manager_required
 from consult.events.models import Event, Invitation
 from consult.extensions import db
 from consult.forms import INVALID, ButtonForm
@@ -67,7 +67,7 @@ def _default_expiry(event: Event) -> date:
 
 
 @bp.route("/events/admin/<int:event_id>/invitations", methods=["GET", "POST"])
-@secretariat_required
+@event_manager_required
 def admin_invitations(event_id: int):
     """Upload the list (each bad line named, nothing kept until it is right), see who is invited."""
     event = _event(event_id)
@@ -109,7 +109,7 @@ def admin_invitations(event_id: int):
 
 
 @bp.post("/events/admin/<int:event_id>/invitations/send")
-@secretariat_required
+@event_manager_required
 def admin_send_invitations(event_id: int):
     """Send every invitation not sent yet."""
     event = _event(event_id)

@@ -22,9 +22,9 @@ from fpdf import FPDF
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from consult import pdf as shared
-from consult.accounts.roles import secretariat_required
 from consult.events import bp
 from consult.events.admin import _event, _filters, _registrations
+from consult.events.managers import event_manager_required
 from consult.events.models import Event, Registration, Status
 from consult.i18n import country_name
 
@@ -160,7 +160,7 @@ def badge_holders(event: Event) -> list[Registration]:
 
 
 @bp.get("/events/admin/<int:event_id>/badges.pdf")
-@secretariat_required
+@event_manager_required
 def admin_badges(event_id: int):
     """Badges for the confirmed participants the dashboard shows (``layout=a6`` or ``a4``)."""
     event = _event(event_id)

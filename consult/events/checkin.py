@@ -20,11 +20,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select, update
 
-from consult.accounts.roles import secretariat_required
+from consult.accounts.roles import member_required
 from consult.database import utcnow
 from consult.events import bp
 from consult.events.admin import _event
 from consult.events.badges import badge_token, read_badge_token
+from consult.events.managers import event_manager_required
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
 from consult.i18n import country_name
@@ -186,7 +187,7 @@ def _scans() -> list[dict[str, Any]]:
 
 
 @bp.get("/events/admin/<int:event_id>/checkin")
-@secretariat_required
+@event_manager_required
 def admin_checkin(event_id: int):
     """The check-in page, made for a phone at the door."""
     event = _event(event_id)
@@ -202,7 +203,7 @@ def admin_checkin(event_id: int):
 
 
 @bp.get("/events/admin/<int:event_id>/checkin/participants")
-@secretariat_required
+@event_manager_required
 def admin_checkin_roster(event_id: int):
     """The confirmed participants, or those a search (``q``) finds, as JSON."""
     event = _event(event_id)
@@ -222,7 +223,7 @@ def _count(event: Event) -> int:
 
 
 @bp.post("/events/admin/<int:event_id>/checkin/sync")
-@secretariat_required
+@event_manager_required
 def admin_checkin_sync(event_id: int):
     """Record the scans sent (one just made, or those kept while offline); each once."""
     event = _event(event_id)
@@ -233,9 +234,10 @@ def admin_checkin_sync(event_id: int):
 
 
 @bp.get("/events/admin/checkin-worker.js")
-@secretariat_required
+@member_required
 def checkin_worker():
-    """The service worker that keeps the check-in page and its scripts for offline use.
+    """The service worker that keeps the check-in page and its scripts for offline use
+    (a script, no data: any member, since the Secretariat's delegated managers check in too).
 
     Served from here, not /static, so that its scope covers the check-in pages.
     """

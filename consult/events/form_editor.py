@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.accounts.roles import secretariat_required
 from consult.events import bp
 from consult.events.editor_forms import QuestionForm
+from consult.events.managers import event_manager_required
 from consult.events.models import Event, FieldKind, FormAnswer, FormField
 from consult.events.questions import NO, YES
 from consult.extensions import db
@@ -97,7 +97,7 @@ def _page(event: Event, form: QuestionForm, question: FormField | None, status: 
 
 
 @bp.route("/events/admin/<int:event_id>/form", methods=["GET", "POST"])
-@secretariat_required
+@event_manager_required
 def admin_form(event_id: int):
     """The event's questions in order, and a new one added at the end."""
     event = _event(event_id)
@@ -120,7 +120,7 @@ def admin_form(event_id: int):
 
 
 @bp.route("/events/admin/<int:event_id>/form/<int:question_id>", methods=["GET", "POST"])
-@secretariat_required
+@event_manager_required
 def admin_question(event_id: int, question_id: int):
     """Change one question."""
     event = _event(event_id)
@@ -143,7 +143,7 @@ def admin_question(event_id: int, question_id: int):
 
 
 @bp.post("/events/admin/<int:event_id>/form/<int:question_id>/move")
-@secretariat_required
+@event_manager_required
 def admin_move_question(event_id: int, question_id: int):
     """Move a question up or down the form."""
     event = _event(event_id)
@@ -157,7 +157,7 @@ def admin_move_question(event_id: int, question_id: int):
 
 
 @bp.post("/events/admin/<int:event_id>/form/<int:question_id>/delete")
-@secretariat_required
+@event_manager_required
 def admin_delete_question(event_id: int, question_id: int):
     """Remove a question and its answers (the export keeps only questions still asked)."""
     event = _event(event_id)
