@@ -89,6 +89,8 @@ class Document(Translatable, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: The UN document symbol (E/CN.17/1999/12), or "" for a document without one.
+    symbol: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
     kind: Mapped[str] = mapped_column(String(40), default="other")
     description: Mapped[str] = mapped_column(Text, default="")
     #: Random name of the file inside ``UPLOAD_DIR/documents``; never from the user.

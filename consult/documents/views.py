@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
 from consult.documents import bp
-from consult.documents.access import can_view_document, visible_documents
+from consult.documents.access import can_view_document, matching, visible_documents
 from consult.documents.forms import CaseStudyForm, DocumentFields, UploadForm
 from consult.documents.models import CaseStatus, CaseStudy, Document, Study, Visibility
 from consult.documents.uploads import (
@@ -52,8 +52,9 @@ def studies():
             )
         )
     )
+    query = request.args.get("q", "", type=str)[:200]
     candidates = db.session.scalars(
-        visible_documents(current_user).options(selectinload(Document.profile))
+        matching(visible_documents(current_user), query).options(selectinload(Document.profile))
     )
     documents = [d for d in candidates if can_view_document(current_user, d)]
     cases = {
@@ -66,6 +67,7 @@ def studies():
         cases=cases,
         documents=documents,
         readable={d.id for d in documents},
+        query=query.strip(),
     )
 
 
@@ -141,6 +143,7 @@ def _attached_value(document: Document) -> str:
 
 def _fill_fields(form: DocumentFields, document: Document) -> None:
     document.title = form.title.data.strip()
+    document.symbol = form.symbol.data or ""
     document.kind = form.kind.data
     document.description = form.description.data or ""
     document.translations = form.translations.form.collected()
