@@ -52,6 +52,12 @@ class UploadForm(DocumentFields):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
 
 
+class VersionForm(FlaskForm):
+    """Upload a new version of a document's file."""
+
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
 class CaseStudyForm(FlaskForm):
     """The progress of one country's case study."""
 

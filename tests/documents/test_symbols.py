@@ -1,13 +1,16 @@
-"""UN document symbols: entered and checked on upload and edit, shown, and found by search."""
+"""UN document symbols (entered, checked, shown, found by search) and versions of a document."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 
 from consult.documents.models import Visibility
 from consult.extensions import db
+from tests.conftest import sign_in
 from tests.documents.conftest import PDF_BYTES
-from tests.documents.test_documents import newest_document, upload
+from tests.documents.test_documents import fetch, newest_document, upload
 
 
 def test_a_symbol_is_saved_cleaned_shown_and_offered_to_agenda_items(secretariat_client):
@@ -64,3 +67,54 @@ def test_documents_are_found_by_symbol_or_title_within_what_the_reader_may_see(
     assert "Industry and sustainable development" in html and "Report of the CSD" not in html
     html = client.get("/studies?q=nothing-like-this").get_data(as_text=True)
     assert "No document matches" in html
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+def test_a_new_version_replaces_the_file_and_keeps_the_old_one_listed(
+    app, secretariat_client, make_document
+):
+    """Does uploading a new version make it the document's file, list the earlier one with its
+    own download, and keep both under the document's visibility?"""
+    document = make_document("Draft toolkit", visibility=Visibility.MEMBERS)
+    first_bytes = PDF_BYTES
+    second_bytes = PDF_BYTES.replace(b"%%EOF", b"% second\n%%EOF")
+    page = f"/manage/documents/{document.id}/versions/new"
+    assert secretariat_client.get(page).status_code == 200
+    response = secretariat_client.post(
+        page,
+        data={"file": (io.BytesIO(second_bytes), "draft-v2.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    current = fetch(secretariat_client, document.id)
+    assert current.data == second_bytes
+    assert "draft-v2.pdf" in current.headers["Content-Disposition"]
+    html = secretariat_client.get("/studies").get_data(as_text=True)
+    assert f"/documents/{document.id}/versions/1/download" in html
+    earlier = secretariat_client.get(f"/documents/{document.id}/versions/1/download")
+    assert earlier.status_code == 200 and earlier.data == first_bytes
+    earlier.close()
+    # A visitor is sent to sign in for either file; a version that does not exist is a 404.
+    visitor = app.test_client()
+    assert visitor.get(f"/documents/{document.id}/versions/1/download").status_code == 302
+    missing = secretariat_client.get(f"/documents/{document.id}/versions/9/download")
+    assert missing.status_code == 404
+
+
+def test_a_bad_new_version_is_refused_and_only_the_secretariat_may_upload_one(
+    app, secretariat_client, make_document, make_member
+):
+    """Is a file of a refused type answered 422 with the document unchanged, and is a member
+    kept away from the new-version page?"""
+    document = make_document("Draft toolkit")
+    page = f"/manage/documents/{document.id}/versions/new"
+    response = secretariat_client.post(
+        page, data={"file": (io.BytesIO(b"MZ..."), "tool.exe")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert db.session.get(type(document), document.id).versions == []
+    member = app.test_client()
+    sign_in(member, make_member())
+    assert member.get(page).status_code == 403
