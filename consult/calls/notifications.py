@@ -243,6 +243,7 @@ def invitation_letter(recipient: str, params: dict[str, Any]) -> mail.Message:
         when=local_when(call, attendance.user),
         links=rsvp_links(attendance),
         page=external_url("calls.call", call_id=call.id),
+        items=call.published_agenda,
         update=update,
         what=params.get("what", "time"),
     )

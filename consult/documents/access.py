@@ -41,6 +41,19 @@ def visible_documents(user: Any) -> Select:
     return statement.order_by(Document.uploaded_at.desc(), Document.id.desc())
 
 
+def matching(statement: Select, query: str) -> Select:
+    """Narrow ``statement`` to documents whose symbol or title holds ``query`` (any case).
+
+    Spaces are ignored in the symbol, as people type "E/CN.17/1999/ 12" from paper.
+    """
+    words = query.strip()
+    if not words:
+        return statement
+    pattern = "%" + words.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    compact = "%" + "".join(words.split()).replace("%", "").replace("_", "") + "%"
+    return statement.where(or_(Document.symbol.ilike(compact), Document.title.ilike(pattern)))
+
+
 def documents_of_profile(user: Any, profile: ViaProfile) -> list[Document]:
     """The documents attached to ``profile`` that ``user`` may read, newest first."""
     statement = visible_documents(user).where(Document.profile_id == profile.id)

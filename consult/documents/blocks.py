@@ -50,6 +50,10 @@ def linkable_documents(app: Any, user: Any) -> list[DocumentLink]:
     """
     documents = db.session.scalars(visible_documents(user).limit(LINKABLE))
     return [
-        DocumentLink(external_url("documents.download", document_id=d.id), d.title, order=index)
+        DocumentLink(
+            external_url("documents.download", document_id=d.id),
+            f"{d.symbol} {d.title}" if d.symbol else d.title,
+            order=index,
+        )
         for index, d in enumerate(documents)
     ]

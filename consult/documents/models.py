@@ -89,6 +89,8 @@ class Document(Translatable, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: The UN document symbol (E/CN.17/1999/12), or "" for a document without one.
+    symbol: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
     kind: Mapped[str] = mapped_column(String(40), default="other")
     description: Mapped[str] = mapped_column(Text, default="")
     #: Random name of the file inside ``UPLOAD_DIR/documents``; never from the user.
@@ -116,7 +118,43 @@ class Document(Translatable, db.Model):
     case_study: Mapped[CaseStudy | None] = relationship(back_populates="documents")
     uploaded_by: Mapped[User | None] = relationship()
 
+    #: Earlier files of this document, newest first; the document's own fields are the current one.
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="DocumentVersion.number.desc()",
+        lazy="selectin",
+    )
+
+    @property
+    def version_number(self) -> int:
+        """The current file's number: 1 for a document never replaced."""
+        return (self.versions[0].number + 1) if self.versions else 1
+
     @property
     def kind_label(self) -> object:
         """What kind of document it is, in words."""
         return DOCUMENT_KINDS.get(self.kind, self.kind)
+
+
+class DocumentVersion(db.Model):
+    """An earlier file of a document, kept listed when a new version is uploaded."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    #: 1 for the first file, then 2, 3...
+    number: Mapped[int]
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime]
+
+    document: Mapped[Document] = relationship(back_populates="versions")

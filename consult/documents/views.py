@@ -10,9 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.roles import secretariat_required
 from consult.documents import bp
-from consult.documents.access import can_view_document, visible_documents
-from consult.documents.forms import CaseStudyForm, DocumentFields, UploadForm
-from consult.documents.models import CaseStatus, CaseStudy, Document, Study, Visibility
+from consult.documents.access import can_view_document, matching, visible_documents
+from consult.documents.forms import CaseStudyForm, DocumentFields, UploadForm, VersionForm
+from consult.documents.models import (
+    CaseStatus,
+    CaseStudy,
+    Document,
+    DocumentVersion,
+    Study,
+    Visibility,
+)
 from consult.documents.uploads import (
     UploadRejected,
     limit_text,
@@ -22,6 +29,7 @@ from consult.documents.uploads import (
     stored_path,
     too_large_message,
 )
+from consult.documents.versions import replace_file
 from consult.errors import render_error
 from consult.extensions import db, login_manager
 from consult.forms import ButtonForm, parse_id, render_form, select_choices
@@ -29,7 +37,7 @@ from consult.i18n import country_name
 from consult.i18n.countries import sort_key
 from consult.public.models import ViaProfile
 
-UPLOAD_ENDPOINTS = {"documents.upload_document"}
+UPLOAD_ENDPOINTS = {"documents.upload_document", "documents.new_version"}
 #: Bodies up to this many times the limit are read to the end before the 413 answer.
 DRAIN_FACTOR = 4
 
@@ -52,8 +60,9 @@ def studies():
             )
         )
     )
+    query = request.args.get("q", "", type=str)[:200]
     candidates = db.session.scalars(
-        visible_documents(current_user).options(selectinload(Document.profile))
+        matching(visible_documents(current_user), query).options(selectinload(Document.profile))
     )
     documents = [d for d in candidates if can_view_document(current_user, d)]
     cases = {
@@ -66,33 +75,54 @@ def studies():
         cases=cases,
         documents=documents,
         readable={d.id for d in documents},
+        query=query.strip(),
     )
 
 
-@bp.get("/documents/<int:document_id>/download")
-def download(document_id: int):
-    """The file, as an attachment with its cleaned name and its checked type."""
+def _readable(document_id: int) -> Document:
+    """The document, if the reader may have it: else sign in (members only) or 404."""
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
     if not can_view_document(current_user, document):
         if document.visibility is Visibility.MEMBERS and not current_user.is_authenticated:
-            return login_manager.unauthorized()
+            abort(login_manager.unauthorized())
         abort(404)
+    return document
+
+
+@bp.get("/documents/<int:document_id>/download")
+def download(document_id: int):
+    """The file, as an attachment with its cleaned name and its checked type."""
+    document = _readable(document_id)
+    return _send(document, document)
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/download")
+def download_version(document_id: int, number: int):
+    """An earlier version of the file, under the same access rule as the document."""
+    document = _readable(document_id)
+    version = next((v for v in document.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return _send(document, version)
+
+
+def _send(document: Document, file: Document | DocumentVersion):
     try:
-        path = stored_path(document.stored_name)
+        path = stored_path(file.stored_name)
     except FileNotFoundError:
         abort(404)
     if not path.is_file():
         abort(404)
     response = send_file(
         path,
-        mimetype=document.content_type,
+        mimetype=file.content_type,
         as_attachment=True,
-        download_name=document.display_name,
+        download_name=file.display_name,
         max_age=0,
     )
-    response.headers["Content-Type"] = document.content_type
+    response.headers["Content-Type"] = file.content_type
     private = document.visibility is Visibility.MEMBERS
     response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -141,6 +171,7 @@ def _attached_value(document: Document) -> str:
 
 def _fill_fields(form: DocumentFields, document: Document) -> None:
     document.title = form.title.data.strip()
+    document.symbol = form.symbol.data or ""
     document.kind = form.kind.data
     document.description = form.description.data or ""
     document.translations = form.translations.form.collected()
@@ -201,6 +232,12 @@ def handle_too_large(error):
     if request.endpoint not in UPLOAD_ENDPOINTS:
         return render_error(413)
     _drain_body()
+    if request.endpoint == "documents.new_version":
+        document = db.get_or_404(Document, request.view_args["document_id"])
+        version_form = VersionForm(formdata=None)
+        version_form.file.errors = [too_large_message()]
+        page = render_template("documents/new_version.html", form=version_form, document=document)
+        return page, 413
     form = UploadForm(formdata=None)
     form.attach_to.choices = _attach_choices()
     form.file.errors = [too_large_message()]
@@ -225,16 +262,37 @@ def edit_document(document_id: int):
     return render_form("documents/upload.html", form, document=document, delete_form=ButtonForm())
 
 
+@bp.route("/manage/documents/<int:document_id>/versions/new", methods=["GET", "POST"])
+@secretariat_required
+def new_version(document_id: int):
+    """Upload a new file for a document; the one it replaces stays listed as an earlier version."""
+    document = db.get_or_404(Document, document_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            stored = store_upload(upload.stream, upload.filename)
+        except UploadRejected as error:
+            form.file.errors = [str(error)]
+        else:
+            replace_file(document, stored, current_user.id)
+            db.session.commit()
+            flash(_("The new version is uploaded; the earlier one stays listed."), "success")
+            return redirect(url_for("documents.studies", _anchor=f"document-{document.id}"))
+    return render_form("documents/new_version.html", form, document=document)
+
+
 @bp.post("/manage/documents/<int:document_id>/delete")
 @secretariat_required
 def delete_document(document_id: int):
     """Remove a document and its file."""
     document = db.get_or_404(Document, document_id)
     if ButtonForm().validate_on_submit():
-        stored_name = document.stored_name
+        stored_names = [document.stored_name, *(v.stored_name for v in document.versions)]
         db.session.delete(document)
         db.session.commit()
-        remove_file(stored_name)
+        for stored_name in stored_names:
+            remove_file(stored_name)
         flash(_("The document is deleted."), "success")
     return redirect(url_for("documents.studies"))
 

@@ -9,11 +9,19 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 
-from consult.calls.models import AgendaItem, AgendaStatus, CallStatus, MinutesStatus, Presence
+from consult.calls.models import (
+    AgendaDocument,
+    AgendaItem,
+    AgendaStatus,
+    CallStatus,
+    MinutesStatus,
+    Presence,
+)
 from consult.database import utcnow
 from consult.documents.models import Visibility
 from consult.extensions import db
 from consult.i18n.formats import format_locale
+from tests.calls.conftest import series_form
 from tests.conftest import body_html, body_text, sign_in
 from tests.documents.conftest import make_document as make_document  # a fixture
 
@@ -381,3 +389,52 @@ def test_the_records_forms_carry_their_csrf_token(client, make_call, csrf):
     step = {"step": "approve", "csrf_token": token}
     assert client.post(f"{page}/minutes/step", data=step).status_code == 302
     assert call.minutes_status is MinutesStatus.APPROVED
+
+
+def test_the_invitation_lists_the_agendas_documents_with_links(
+    client, make_call, make_document, mailbox
+):
+    """Does an invitation sent once the agenda is published (here an update for a new bridge)
+    list each item's documents with their full links, in the text and the HTML parts?"""
+    call = make_call()
+    paris, _ = _members(call)
+    item = _item(call, "Codes of conduct")
+    paper = make_document("Report of the CSD", symbol="E/CN.17/1999/20")
+    sign_in(client, call.series.organiser)
+    page = client.get(f"/calls/{call.id}/agenda/{item.id}/edit").get_data(as_text=True)
+    (value,) = re.findall(
+        r'<option value="([^"]+)">E/CN.17/1999/20 Report of the CSD</option>', page
+    )
+    assert value.startswith("http") and value.endswith(f"/documents/{paper.id}/download")
+    client.post(f"/calls/{call.id}/agenda/{item.id}/documents", data={"document-library": value})
+    client.post(f"/calls/{call.id}/agenda/publish")
+    mailbox.clear()
+    series = call.series
+    client.post(f"/calls/series/{series.id}/edit", data=series_form(series, bridge="New bridge"))
+    message = mailbox.last(paris.email)
+    assert message["Subject"].startswith("Changed:")
+    text = body_text(message).replace("\r\n", "\n")
+    assert "Documents for the agenda:" in text
+    assert f"Codes of conduct:\n - E/CN.17/1999/20 Report of the CSD: {value}" in text
+    assert f'<a href="{value}"><bdi>E/CN.17/1999/20 Report of the CSD</bdi></a>' in body_html(
+        message
+    )
+
+
+def test_an_invitation_without_a_published_agenda_lists_no_documents(
+    client, make_call, make_document, mailbox
+):
+    """Are the documents of an agenda not yet published kept out of the invitation?"""
+    call = make_call()
+    paris, _ = _members(call)
+    item = _item(call, "Codes of conduct")
+    paper = make_document("Draft notes")
+    sign_in(client, call.series.organiser)
+    value = f"http://localhost/documents/{paper.id}/download"
+    item.documents.append(AgendaDocument(title=paper.title, url=value))
+    db.session.commit()
+    mailbox.clear()
+    series = call.series
+    client.post(f"/calls/series/{series.id}/edit", data=series_form(series, bridge="New bridge"))
+    text = body_text(mailbox.last(paris.email))
+    assert "Documents for the agenda:" not in text and "Draft notes" not in text
