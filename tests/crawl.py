@@ -156,6 +156,10 @@ NOT_CHECKED = {
     "/toolkit/sections/<int:section_id>/decisions": "a fragment the section page's script fetches",
     "/amendments/<int:amendment_id>/comments": "a fragment the amendment page's script fetches",
     "/proposals/<int:proposal_id>/answers": "a fragment the proposal page's script fetches",
+    "/documents/<int:document_id>/versions/<int:number>/download": "a file, not a page",
+    "/events/admin/<int:event_id>/badges.pdf": "a PDF, not a page",
+    "/events/admin/<int:event_id>/checkin/participants": "JSON the check-in page's script fetches",
+    "/events/admin/checkin-worker.js": "the check-in page's service worker script",
 }
 
 #: An open event asking nothing but the standard registration form (added by complete_demo).
