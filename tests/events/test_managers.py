@@ -17,6 +17,8 @@ MANAGED_PATHS = (
     "/events/admin/{id}/form",
     "/events/admin/{id}/invitations",
     "/events/admin/{id}/changes",
+    "/events/admin/{id}/checkin",
+    "/events/admin/{id}/checkin/participants",
 )
 
 #: Pages that stay with the Secretariat, even for a manager of the event.
@@ -51,6 +53,16 @@ def manager(client, secretariat_client, make_member, workshop):
 def test_a_manager_opens_the_pages_of_their_event(client, manager, workshop, path):
     """Does a named manager get each registrations, form, invitations and message page?"""
     assert client.get(path.format(id=workshop.id)).status_code == 200
+
+
+def test_a_manager_prints_the_badges_of_their_event_only(client, manager, workshop, make_event):
+    """With nobody confirmed yet, is a manager sent back to the list (not refused), and is
+    another event's badge sheet refused?"""
+    response = client.get(f"/events/admin/{workshop.id}/badges.pdf")
+    assert response.status_code == 303
+    assert response.location.endswith(f"/events/admin/{workshop.id}")
+    other = make_event(title="Consultative forum")
+    assert client.get(f"/events/admin/{other.id}/badges.pdf").status_code == 403
 
 
 @pytest.mark.parametrize("path", MANAGED_PATHS[1:])
