@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select, update
 
@@ -25,7 +26,7 @@ from consult.database import utcnow
 from consult.events import bp
 from consult.events.admin import _event
 from consult.events.badges import badge_token, read_badge_token
-from consult.events.managers import event_manager_required
+from consult.events.managers import event_manager_required, managed_event_ids
 from consult.events.models import Event, Registration, Status
 from consult.extensions import db
 from consult.i18n import country_name
@@ -236,10 +237,12 @@ def admin_checkin_sync(event_id: int):
 @bp.get("/events/admin/checkin-worker.js")
 @member_required
 def checkin_worker():
-    """The service worker that keeps the check-in page and its scripts for offline use
-    (a script, no data: any member, since the Secretariat's delegated managers check in too).
+    """The service worker that keeps the check-in page and its scripts for offline use, for
+    whoever may check people in: the Secretariat and the managers of some event.
 
     Served from here, not /static, so that its scope covers the check-in pages.
     """
+    if not current_user.is_secretariat and not managed_event_ids(current_user):
+        abort(403)
     script = Path(current_app.static_folder or "", "js", "checkin-worker.js").read_bytes()
     return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})

@@ -21,6 +21,15 @@ MANAGED_PATHS = (
     "/events/admin/{id}/checkin/participants",
 )
 
+
+def test_the_check_in_service_worker_is_for_those_who_check_in(client, manager, make_member):
+    """Does a manager get the check-in page's service worker, and a member who manages
+    nothing a 403?"""
+    assert client.get("/events/admin/checkin-worker.js").status_code == 200
+    sign_in(client, make_member("reader@ngo.example.org"))
+    assert client.get("/events/admin/checkin-worker.js").status_code == 403
+
+
 #: Pages that stay with the Secretariat, even for a manager of the event.
 SECRETARIAT_PATHS = (
     "/events/admin/new",
