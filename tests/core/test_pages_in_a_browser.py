@@ -340,9 +340,14 @@ return entries.map(e => [e.name, e.transferSize]);
 
 def transferred(driver: Any, url: str) -> tuple[int, list]:
     """Bytes a first visit to ``url`` moves over the network (empty cache), and the requests."""
+    driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-    driver.get(url)
-    entries = driver.execute_script(FIRST_VISIT)
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    try:
+        driver.get(url)
+        entries = driver.execute_script(FIRST_VISIT)
+    finally:
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
     return sum(size for _, size in entries), entries
 
 
