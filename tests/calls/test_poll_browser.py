@@ -83,6 +83,9 @@ def test_a_poll_from_sending_to_confirming(planner, smtp_server):  # noqa: F811
         assert browser.axe_violations(driver) == []
         driver.find_element(By.ID, "duration_minutes").send_keys("20")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/edit'] button").click()
-        WebDriverWait(driver, 20).until(lambda d: d.current_url.startswith(call_url))
+        # the item's own page is under the call's address too: wait until it is left
+        WebDriverWait(driver, 20).until(
+            lambda d: d.current_url.startswith(call_url) and "/agenda/" not in d.current_url
+        )
         assert driver.find_elements(By.CSS_SELECTOR, ".item-time")
     _wait_for(mailbox, member, "Invitation:", worker)
