@@ -126,23 +126,27 @@ def vote(proposal_id: int):
     item = visible_proposal(proposal_id)
     form = VoteForm()
     if not form.validate_on_submit():
-        context = proposal_context(item)
-        context["vote_form"] = form
-        return render_template("decisions/proposal.html", **context), INVALID
+        return _page_again(item, INVALID, vote_form=form)
     try:
         proposals.vote(
             item, current_user, Choice(form.choice.data), form.reason.data or "", proposals.now()
         )
     except proposals.Refused as refused:
         db.session.rollback()
-        context = proposal_context(item)
-        context["vote_form"] = form
-        context["refusal"] = str(refused)
-        return render_template("decisions/proposal.html", **context), CONFLICT
+        return _page_again(item, CONFLICT, refused, vote_form=form)
     live.announce(item.section_id, "vote", proposal_id=item.id)
     live.commit_and_broadcast()
     flash(_("Your answer is saved. You can change it until the proposal closes."), "success")
     return redirect(url_for("decisions.proposal", proposal_id=item.id, _anchor="answer"))
+
+
+def _page_again(item, status: int, refused: Exception | None = None, **forms):
+    """The proposal page again, with the form sent back (and why it was refused)."""
+    context = proposal_context(item)
+    context.update(forms)
+    if refused is not None:
+        context["refusal"] = str(refused)
+    return render_template("decisions/proposal.html", **context), status
 
 
 @bp.post("/proposals/<int:proposal_id>/close")
@@ -166,19 +170,14 @@ def record_outcome(proposal_id: int):
     item = visible_proposal(proposal_id)
     form = OutcomeForm()
     if not form.validate_on_submit():
-        context = proposal_context(item)
-        context["outcome_form"] = form
-        return render_template("decisions/proposal.html", **context), INVALID
+        return _page_again(item, INVALID, outcome_form=form)
     try:
         proposals.record_outcome(
             item, current_user, Outcome(form.outcome.data), form.statement.data, proposals.now()
         )
     except proposals.Refused as refused:
         db.session.rollback()
-        context = proposal_context(item)
-        context["outcome_form"] = form
-        context["refusal"] = str(refused)
-        return render_template("decisions/proposal.html", **context), CONFLICT
+        return _page_again(item, CONFLICT, refused, outcome_form=form)
     live.announce(item.section_id, "outcome", proposal_id=item.id)
     live.commit_and_broadcast()
     flash(_("Outcome recorded; it stays on the section's history."), "success")
